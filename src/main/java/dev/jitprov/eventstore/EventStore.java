@@ -1,0 +1,180 @@
+package dev.jitprov.eventstore;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Append-only event store in PostgreSQL. Every append states the version the caller last read; a stream that
+ * moved on in between is a {@link ConcurrencyConflictException} and nothing is written.
+ */
+@ApplicationScoped
+public class EventStore {
+
+    static final String UNIQUE_VIOLATION = "23505";
+    private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version";
+
+    private final Pool pool;
+    private final EventTypes types;
+    private final ObjectMapper json;
+
+    public EventStore(Pool pool, EventTypes types, ObjectMapper json) {
+        this.pool = pool;
+        this.types = types;
+        this.json = json;
+    }
+
+    /** Appends in a transaction of its own. {@code expectedVersion} 0 means "the stream must not exist yet". */
+    public Uni<List<StoredEvent>> append(String streamId, int expectedVersion, List<NewEvent> events) {
+        List<Tuple> rows = encode(streamId, expectedVersion, events); // fails before touching the database
+        return pool.withTransaction(conn -> insert(conn, streamId, expectedVersion, rows));
+    }
+
+    /**
+     * Appends inside the caller's transaction, so that state kept beside the log (sessions, credentials)
+     * commits or rolls back with the events.
+     */
+    public Uni<List<StoredEvent>> append(SqlConnection conn, String streamId, int expectedVersion, List<NewEvent> events) {
+        List<Tuple> rows;
+        try {
+            rows = encode(streamId, expectedVersion, events);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return insert(conn, streamId, expectedVersion, rows);
+    }
+
+    public Uni<List<StoredEvent>> readStream(String streamId) {
+        return readStream(pool, streamId, 0);
+    }
+
+    /** Events of a stream after {@code afterVersion}, in version order. */
+    public Uni<List<StoredEvent>> readStream(SqlClient client, String streamId, int afterVersion) {
+        return client.preparedQuery(SELECT_COLUMNS + " WHERE stream_id = $1 AND version > $2 ORDER BY version")
+                .execute(Tuple.of(streamId, afterVersion))
+                .map(rows -> {
+                    List<StoredEvent> result = new ArrayList<>(rows.size());
+                    rows.forEach(row -> result.add(fromRow(row)));
+                    return result;
+                });
+    }
+
+    /** Turns a stored payload back into its registered record class. */
+    public Object decode(StoredEvent event) {
+        Class<?> type = types.classOf(event.type()).orElseThrow(() ->
+                new UnknownEventTypeException("event " + event.eventId() + " has unregistered type " + event.type()));
+        try {
+            return json.readValue(event.payload(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event " + event.eventId() + " of type " + event.type()
+                    + " does not match its record " + type.getName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public <T> List<T> decodeAll(List<StoredEvent> events, Class<T> as) {
+        List<T> result = new ArrayList<>(events.size());
+        for (StoredEvent event : events) {
+            result.add(as.cast(decode(event)));
+        }
+        return result;
+    }
+
+    private List<Tuple> encode(String streamId, int expectedVersion, List<NewEvent> events) {
+        if (streamId == null || streamId.isBlank()) {
+            throw new IllegalArgumentException("stream id must not be blank");
+        }
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expected version must be 0 (new stream) or more, was " + expectedVersion);
+        }
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("nothing to append to " + streamId);
+        }
+        List<Tuple> rows = new ArrayList<>(events.size());
+        int version = expectedVersion;
+        for (NewEvent event : events) {
+            String type = types.nameOf(event.payload().getClass());
+            String payload;
+            String metadata;
+            try {
+                payload = json.writeValueAsString(event.payload());
+                metadata = json.writeValueAsString(event.metadata());
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("payload of event type " + type + " does not serialize to JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+            version++;
+            rows.add(Tuple.tuple(List.of(event.eventId(), streamId, version, type, event.metadata().workspaceId(),
+                    payload, metadata, OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC))));
+        }
+        return rows;
+    }
+
+    private Uni<List<StoredEvent>> insert(SqlConnection conn, String streamId, int expectedVersion, List<Tuple> rows) {
+        return conn.preparedQuery("SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1")
+                .execute(Tuple.of(streamId))
+                .flatMap(current -> {
+                    int actual = current.iterator().next().getInteger("version");
+                    if (actual != expectedVersion) {
+                        return Uni.createFrom().failure(new ConcurrencyConflictException(streamId, expectedVersion, actual));
+                    }
+                    return conn.preparedQuery(INSERT).executeBatch(rows);
+                })
+                .onFailure(PgException.class).transform(e -> translate((PgException) e, streamId, expectedVersion))
+                .map(result -> {
+                    List<StoredEvent> stored = new ArrayList<>(rows.size());
+                    for (var batch = result; batch != null; batch = batch.next()) {
+                        batch.forEach(row -> stored.add(fromRow(row)));
+                    }
+                    return stored;
+                });
+    }
+
+    private static Throwable translate(PgException e, String streamId, int expectedVersion) {
+        if (UNIQUE_VIOLATION.equals(e.getSqlState()) && STREAM_VERSION_CONSTRAINT.equals(e.getConstraint())) {
+            return new ConcurrencyConflictException(streamId, expectedVersion, null);
+        }
+        return e;
+    }
+
+    static StoredEvent fromRow(Row row) {
+        return new StoredEvent(
+                row.getUUID("event_id"),
+                row.getString("stream_id"),
+                row.getInteger("version"),
+                row.getString("type"),
+                row.getString("workspace_id"),
+                row.getString("payload"),
+                metadataOf(row),
+                row.getOffsetDateTime("occurred_at").toInstant(),
+                row.getLong("position"),
+                row.getString("transaction_id"));
+    }
+
+    private static EventMetadata metadataOf(Row row) {
+        return new EventMetadata(row.getString("workspace_id"), row.getString("actor"),
+                row.getString("correlation_id"), row.getString("causation_id"));
+    }
+
+    static final String RETURNED_COLUMNS = "event_id, stream_id, version, type, workspace_id, payload::text AS payload, "
+            + "metadata->>'actor' AS actor, metadata->>'correlationId' AS correlation_id, "
+            + "metadata->>'causationId' AS causation_id, occurred_at, position, transaction_id::text AS transaction_id";
+
+    static final String SELECT_COLUMNS = "SELECT " + RETURNED_COLUMNS + " FROM events";
+
+    private static final String INSERT = "INSERT INTO events "
+            + "(event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8) RETURNING " + RETURNED_COLUMNS;
+}

@@ -1,0 +1,185 @@
+package dev.jitprov.eventstore;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Publishes committed events from the store to Kafka, in order, at least once (the transactional outbox).
+ *
+ * <p>Each batch runs in one transaction that locks the checkpoint row with {@code FOR UPDATE SKIP LOCKED}, so
+ * several replicas can run the relay and only one works at a time. It reads events after the checkpoint
+ * {@code (transaction_id, position)} but only from transactions below {@code pg_snapshot_xmin}: a transaction
+ * still open holds back everything that committed after it started, so an event committed late is never
+ * skipped. The checkpoint moves only after Kafka acknowledged the whole batch.
+ */
+@ApplicationScoped
+public class KafkaRelay {
+
+    public static final String CHECKPOINT = "kafka-relay";
+    public static final String CHANNEL = "provisioning-events-out";
+
+    private static final Logger LOG = Logger.getLogger(KafkaRelay.class);
+
+    private static final String LOCK_CHECKPOINT = "SELECT last_transaction_id::text AS tx, last_position "
+            + "FROM subscription_checkpoints WHERE name = $1 FOR UPDATE SKIP LOCKED";
+    private static final String READ_BATCH = EventStore.SELECT_COLUMNS
+            + " WHERE (transaction_id, position) > ($1::text::xid8, $2)"
+            + " AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+            + " ORDER BY transaction_id, position LIMIT $3";
+    private static final String SAVE_CHECKPOINT = "UPDATE subscription_checkpoints "
+            + "SET last_transaction_id = $2::text::xid8, last_position = $3, updated_at = now() WHERE name = $1";
+
+    private final Pool pool;
+    private final MutinyEmitter<String> emitter;
+    private final ObjectMapper json;
+    private final RelayConfig config;
+    private final EventsConfig events;
+    private final Vertx vertx;
+    private final Counter published;
+    private final Timer lag;
+    private final AtomicLong cycles = new AtomicLong();
+    private volatile boolean running;
+
+    public KafkaRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, ObjectMapper json,
+                      RelayConfig config, EventsConfig events, Vertx vertx, MeterRegistry metrics) {
+        this.pool = pool;
+        this.emitter = emitter;
+        this.json = json;
+        this.config = config;
+        this.events = events;
+        this.vertx = vertx;
+        this.published = Counter.builder("jit.relay.published").description("Events published to Kafka").register(metrics);
+        this.lag = Timer.builder("jit.relay.lag").description("Time from event to Kafka acknowledgement")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (config.enabled()) {
+            running = true;
+            LOG.infof("Relay to Kafka topic %s started (batch %d, poll %s)", events.topic(), config.batchSize(), config.pollInterval());
+            vertx.setTimer(1, id -> loop());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        running = false;
+    }
+
+    /** Relay cycles run so far (tests wait on it instead of sleeping). */
+    public long cycles() {
+        return cycles.get();
+    }
+
+    private void loop() {
+        if (!running) {
+            return;
+        }
+        relayBatch(batch -> Uni.createFrom().voidItem()).subscribe().with(
+                count -> {
+                    cycles.incrementAndGet();
+                    if (count > 0) {
+                        loop();
+                    } else {
+                        schedule(config.pollInterval());
+                    }
+                },
+                failure -> {
+                    cycles.incrementAndGet();
+                    LOG.warnf("Relay batch failed, retrying in %s: %s", config.errorBackoff(), failure.toString());
+                    schedule(config.errorBackoff());
+                });
+    }
+
+    private void schedule(Duration delay) {
+        if (running) {
+            vertx.setTimer(Math.max(1, delay.toMillis()), id -> loop());
+        }
+    }
+
+    /**
+     * Publishes one batch and moves the checkpoint. {@code beforeCheckpoint} runs after Kafka acknowledged the
+     * batch and before the checkpoint is saved (tests use it to simulate a crash at the worst moment).
+     *
+     * @return how many events were published (0 when nothing was due or another replica holds the checkpoint)
+     */
+    public Uni<Integer> relayBatch(Function<List<StoredEvent>, Uni<Void>> beforeCheckpoint) {
+        return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CHECKPOINT).execute(Tuple.of(CHECKPOINT))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Row checkpoint = rows.iterator().next();
+                    return readBatch(conn, checkpoint.getString("tx"), checkpoint.getLong("last_position"))
+                            .flatMap(batch -> batch.isEmpty()
+                                    ? Uni.createFrom().item(0)
+                                    : publish(batch)
+                                    .flatMap(ignored -> beforeCheckpoint.apply(batch))
+                                    .flatMap(ignored -> saveCheckpoint(conn, batch.get(batch.size() - 1)))
+                                    .replaceWith(batch.size()));
+                }));
+    }
+
+    private Uni<List<StoredEvent>> readBatch(SqlConnection conn, String lastTransaction, long lastPosition) {
+        return conn.preparedQuery(READ_BATCH).execute(Tuple.of(lastTransaction, lastPosition, config.batchSize()))
+                .map(rows -> {
+                    List<StoredEvent> batch = new ArrayList<>(rows.size());
+                    rows.forEach(row -> batch.add(EventStore.fromRow(row)));
+                    return batch;
+                });
+    }
+
+    /** Sends the batch in order (the producer is idempotent, so per-key order holds) and waits for every ack. */
+    private Uni<Void> publish(List<StoredEvent> batch) {
+        List<Uni<Void>> sends = new ArrayList<>(batch.size());
+        for (StoredEvent event : batch) {
+            sends.add(emitter.sendMessage(toMessage(event))
+                    .invoke(() -> {
+                        published.increment();
+                        lag.record(Duration.between(event.occurredAt(), Instant.now()));
+                    }));
+        }
+        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+    }
+
+    private Message<String> toMessage(StoredEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", CloudEventEnvelope.CONTENT_TYPE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add("ce_type", event.type().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Message.of(CloudEventEnvelope.toJson(json, event, events.sourceBase()))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(event.streamId())
+                        .withHeaders(headers)
+                        .build());
+    }
+
+    private Uni<Void> saveCheckpoint(SqlConnection conn, StoredEvent last) {
+        return conn.preparedQuery(SAVE_CHECKPOINT)
+                .execute(Tuple.of(CHECKPOINT, last.transactionId(), last.position()))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.jitprov.eventstore;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The one way a Kafka consumer applies an event exactly once in effect: the event id is recorded in the same
+ * transaction as the consumer's writes, so a redelivered event (relay retry, consumer restart, replayed
+ * offsets) finds its id and changes nothing.
+ */
+@ApplicationScoped
+public class ProcessedEvents {
+
+    private final Pool pool;
+
+    public ProcessedEvents(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** @return true when {@code work} ran and committed, false when the event had been applied before */
+    public Uni<Boolean> applyOnce(String consumer, UUID eventId, Function<SqlConnection, Uni<Void>> work) {
+        return pool.withTransaction(conn -> applyOnce(conn, consumer, eventId, work));
+    }
+
+    /** As {@link #applyOnce(String, UUID, Function)}, inside the caller's transaction. */
+    public Uni<Boolean> applyOnce(SqlConnection conn, String consumer, UUID eventId, Function<SqlConnection, Uni<Void>> work) {
+        return conn.preparedQuery("INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(consumer, eventId))
+                .flatMap(rows -> rows.rowCount() == 0
+                        ? Uni.createFrom().item(false)
+                        : work.apply(conn).replaceWith(true));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.jitprov.eventstore;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The relay that publishes committed events from the store to Kafka. */
+@ConfigMapping(prefix = "jit.relay")
+public interface RelayConfig {
+
+    /** Whether this replica runs the relay (several may: the checkpoint lock lets one work at a time). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Events read and published per transaction. */
+    @WithDefault("500")
+    int batchSize();
+
+    /** How long the relay sleeps when the store has nothing new. */
+    @WithDefault("PT0.05S")
+    Duration pollInterval();
+
+    /** How long the relay waits after a failure (Kafka or PostgreSQL down) before trying again. */
+    @WithDefault("PT1S")
+    Duration errorBackoff();
+}

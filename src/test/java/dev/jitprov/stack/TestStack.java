@@ -1,0 +1,78 @@
+package dev.jitprov.stack;
+
+import com.icegreen.greenmail.util.GreenMail;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real PostgreSQL, Kafka and SMTP server of the test run, started once for all test classes
+ * (registered with {@code @WithTestResource(scope = GLOBAL)} on {@link StackTest}).
+ */
+public class TestStack implements QuarkusTestResourceLifecycleManager {
+
+    private static EmbeddedPostgres postgres;
+    private static KafkaClusterTestKit kafka;
+    private static GreenMail smtp;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        try {
+            if (postgres == null) {
+                postgres = Infrastructure.postgres(null, 0);
+                kafka = Infrastructure.kafka(3);
+                smtp = Infrastructure.smtp(freePort());
+                Runtime.getRuntime().addShutdownHook(new Thread(TestStack::stopAll, "test-stack-stop"));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the test stack", e);
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.reactive.url", Infrastructure.reactiveUrl(postgres));
+        config.put("quarkus.datasource.jdbc.url", Infrastructure.jdbcUrl(postgres));
+        config.put("quarkus.datasource.username", "postgres");
+        config.put("quarkus.datasource.password", "postgres");
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("quarkus.mailer.host", "127.0.0.1");
+        config.put("quarkus.mailer.port", String.valueOf(smtp.getSmtp().getPort()));
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // Kept running when Quarkus restarts for another test profile; stopped when the JVM exits.
+    }
+
+    private static void stopAll() {
+        try {
+            smtp.stop();
+            kafka.close();
+            postgres.close();
+        } catch (Exception e) {
+            System.err.println("test stack did not stop cleanly: " + e);
+        }
+    }
+
+    public static KafkaClusterTestKit kafka() {
+        return kafka;
+    }
+
+    public static GreenMail smtp() {
+        return smtp;
+    }
+
+    public static EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    static int freePort() {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
