@@ -1,0 +1,98 @@
+package dev.jitprov.stack;
+
+import com.icegreen.greenmail.util.GreenMail;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one-command local run ({@code ./mvnw -Plocal}): a real PostgreSQL (data kept in {@code .local-data/}),
+ * a real Kafka broker (KRaft), a real SMTP server, and the packaged service as a child process. Ctrl-C stops
+ * everything it started. Ports: {@code -Dhttp.port}, {@code -Dpg.port}, {@code -Dsmtp.port}.
+ */
+public final class LocalStack {
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int httpPort = Integer.getInteger("http.port", 8080);
+        int pgPort = Integer.getInteger("pg.port", 15432);
+        int smtpPort = Integer.getInteger("smtp.port", 2525);
+        Path data = Path.of(System.getProperty("data.dir", ".local-data")).toAbsolutePath();
+        Files.createDirectories(data);
+        Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(app)) {
+            throw new IllegalStateException(app + " is missing: run ./mvnw -Plocal (it packages the service first)");
+        }
+
+        List<AutoCloseable> started = new ArrayList<>();
+        Process[] service = new Process[1];
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service[0], started), "local-stack-stop"));
+
+        say("starting PostgreSQL on port " + pgPort + " (data in " + data.resolve("postgres") + ")");
+        EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), pgPort);
+        started.add(postgres);
+        say("starting Kafka (KRaft, one broker)");
+        KafkaClusterTestKit kafka = Infrastructure.kafka(3);
+        started.add(kafka);
+        say("starting SMTP server (GreenMail) on port " + smtpPort);
+        GreenMail smtp = Infrastructure.smtp(smtpPort);
+        started.add(smtp::stop);
+
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java,
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
+                "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
+                "-Dquarkus.datasource.username=postgres",
+                "-Dquarkus.datasource.password=postgres",
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dquarkus.mailer.host=127.0.0.1",
+                "-Dquarkus.mailer.port=" + smtpPort,
+                "-Dquarkus.profile=local",
+                "-jar", app.toString()));
+        say("starting the service on http://localhost:" + httpPort);
+        service[0] = new ProcessBuilder(command).inheritIO().start();
+        say("""
+                ready in a few seconds:
+                  service      http://localhost:%d/   (health: /q/health/ready, API docs: /q/openapi)
+                  PostgreSQL   localhost:%d  user postgres, database postgres
+                  Kafka        %s  topic provisioning-events
+                  SMTP         localhost:%d  (GreenMail: mail is accepted and kept in memory)
+                Ctrl-C stops everything.""".formatted(httpPort, pgPort, kafka.bootstrapServers(), smtpPort));
+        int exit = service[0].waitFor();
+        say("service exited with status " + exit);
+    }
+
+    private static void stop(Process service, List<AutoCloseable> started) {
+        if (service != null && service.isAlive()) {
+            service.destroy();
+            try {
+                if (!service.waitFor(20, TimeUnit.SECONDS)) {
+                    service.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                service.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("[local-stack] stop failed: " + e);
+            }
+        }
+        say("stopped");
+    }
+
+    private static void say(String message) {
+        System.out.println("[local-stack] " + message);
+    }
+}
