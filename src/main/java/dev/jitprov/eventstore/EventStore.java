@@ -34,7 +34,8 @@ public class EventStore {
     public EventStore(Pool pool, EventTypes types, ObjectMapper json) {
         this.pool = pool;
         this.types = types;
-        this.json = json;
+        // Events are read by later versions of the code: fields added since are ignored, never an error.
+        this.json = json.copy().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /** Appends in a transaction of its own. {@code expectedVersion} 0 means "the stream must not exist yet". */

@@ -1,0 +1,56 @@
+package dev.jitprov.http;
+
+/** A refusal to report as problem+json (API) or as an error page with the same code (browser). */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String title;
+
+    public ProblemException(int status, String code, String title, String detail) {
+        super(detail);
+        this.status = status;
+        this.code = code;
+        this.title = title;
+    }
+
+    public static ProblemException badRequest(String code, String detail) {
+        return new ProblemException(400, code, "Bad request", detail);
+    }
+
+    public static ProblemException unauthorized(String code, String detail) {
+        return new ProblemException(401, code, "Authentication required", detail);
+    }
+
+    public static ProblemException forbidden(String code, String detail) {
+        return new ProblemException(403, code, "Forbidden", detail);
+    }
+
+    public static ProblemException notFound(String code, String detail) {
+        return new ProblemException(404, code, "Not found", detail);
+    }
+
+    public static ProblemException conflict(String code, String detail) {
+        return new ProblemException(409, code, "Conflict", detail);
+    }
+
+    public static ProblemException unprocessable(String code, String detail) {
+        return new ProblemException(422, code, "Unprocessable", detail);
+    }
+
+    public static ProblemException unavailable(String code, String detail) {
+        return new ProblemException(503, code, "Service unavailable", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Problem toProblem() {
+        return Problem.of(status, code, title, getMessage());
+    }
+}

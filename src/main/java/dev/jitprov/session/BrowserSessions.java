@@ -1,0 +1,77 @@
+package dev.jitprov.session;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Live browser sessions, kept beside the member's events in the same transaction (SessionStarted inserts a row,
+ * SessionEnded and UserDeleted remove it), so a revoked or deleted member's cookie stops working at once.
+ */
+@ApplicationScoped
+public class BrowserSessions {
+
+    public record LiveSession(UUID sessionId, String workspaceId, String memberKey, String effectiveRole, Instant expiresAt) {
+    }
+
+    private final Pool pool;
+
+    public BrowserSessions(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Records a new session and returns the cookie secret (shown once, stored hashed). */
+    public Uni<String> open(SqlClient tx, UUID sessionId, String workspaceId, String memberKey, String effectiveRole,
+                            Instant startedAt, Instant expiresAt) {
+        String secret = Secrets.newSecret("jits_");
+        return tx.preparedQuery("INSERT INTO auth_sessions (session_id, secret_hash, workspace_id, member_key, effective_role, started_at, expires_at) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .execute(Tuple.tuple(java.util.List.of(sessionId, Secrets.sha256(secret), workspaceId, memberKey, effectiveRole,
+                        utc(startedAt), utc(expiresAt))))
+                .replaceWith(secret);
+    }
+
+    public Uni<Void> close(SqlClient tx, UUID sessionId) {
+        return tx.preparedQuery("DELETE FROM auth_sessions WHERE session_id = $1").execute(Tuple.of(sessionId)).replaceWithVoid();
+    }
+
+    public Uni<Void> closeAllOf(SqlClient tx, String workspaceId, String memberKey) {
+        return tx.preparedQuery("DELETE FROM auth_sessions WHERE workspace_id = $1 AND member_key = $2")
+                .execute(Tuple.of(workspaceId, memberKey)).replaceWithVoid();
+    }
+
+    /** The live, unexpired session a cookie secret belongs to. */
+    public Uni<Optional<LiveSession>> find(String secret, Instant now) {
+        if (secret == null || secret.isBlank()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return pool.preparedQuery("SELECT session_id, workspace_id, member_key, effective_role, expires_at FROM auth_sessions "
+                        + "WHERE secret_hash = $1 AND expires_at > $2")
+                .execute(Tuple.of(Secrets.sha256(secret), utc(now)))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSession(rows.iterator().next())));
+    }
+
+    public Uni<Optional<LiveSession>> byId(UUID sessionId) {
+        return pool.preparedQuery("SELECT session_id, workspace_id, member_key, effective_role, expires_at FROM auth_sessions WHERE session_id = $1")
+                .execute(Tuple.of(sessionId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSession(rows.iterator().next())));
+    }
+
+    private static LiveSession toSession(Row row) {
+        return new LiveSession(row.getUUID("session_id"), row.getString("workspace_id"), row.getString("member_key"),
+                row.getString("effective_role"), row.getOffsetDateTime("expires_at").toInstant());
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
