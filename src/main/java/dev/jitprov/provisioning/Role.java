@@ -18,7 +18,7 @@ public record Role(String name, Set<String> permissions) {
     }
 
     /** Holds {@link Permissions#SECURITY_SETTINGS_MANAGE}: counts as an admin for R10 and R16. */
-    public boolean isAdmin() {
+    public boolean managesSecuritySettings() {
         return grants(Permissions.SECURITY_SETTINGS_MANAGE);
     }
 

@@ -157,7 +157,7 @@ public record WorkspaceState(
 
     /** Whether the role with this exact name grants {@code security-settings:manage}. */
     public boolean isAdminRole(String roleName) {
-        return role(roleName).map(Role::isAdmin).orElse(false);
+        return role(roleName).map(Role::managesSecuritySettings).orElse(false);
     }
 
     public boolean jitEnabled() {
