@@ -1,0 +1,6 @@
+package dev.jitprov.provisioning;
+
+/** Why a member was deleted (R12, R13). */
+public enum DeletionReason {
+    SESSION_ENDED, TTL_EXPIRED, ACCESS_REVOKED
+}

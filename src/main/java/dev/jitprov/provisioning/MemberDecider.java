@@ -1,0 +1,155 @@
+package dev.jitprov.provisioning;
+
+import static dev.jitprov.provisioning.DomainException.conflict;
+import static dev.jitprov.provisioning.DomainException.notFound;
+import static dev.jitprov.provisioning.DomainException.unprocessable;
+
+import dev.jitprov.provisioning.MemberCommand.ChangeRole;
+import dev.jitprov.provisioning.MemberCommand.CreateOwner;
+import dev.jitprov.provisioning.MemberCommand.EndSession;
+import dev.jitprov.provisioning.MemberCommand.ExpireMember;
+import dev.jitprov.provisioning.MemberCommand.InviteMember;
+import dev.jitprov.provisioning.MemberCommand.RevokeAccess;
+import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
+import dev.jitprov.provisioning.MemberEvent.RoleChanged;
+import dev.jitprov.provisioning.MemberEvent.SessionEnded;
+import dev.jitprov.provisioning.MemberEvent.UserDeleted;
+import dev.jitprov.provisioning.MemberEvent.UserInvited;
+import dev.jitprov.provisioning.MemberState.ActiveSession;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Decides member commands from the Members page, logout and the expirer:
+ * {@code decide(workspace, member, command, otherActiveAdmins, now) -> events}. Empty list: nothing to do;
+ * {@link DomainException}: refused, nothing changes.
+ *
+ * <p>R10 protects the last admin from an admin's role change and from revocation. It does not protect a
+ * temporary member from its own lifecycle (R12): a temporary member is deleted when its session ends or its TTL
+ * passes, even if it holds the last admin role, because the workspace owner (a PASSWORD member, never temporary)
+ * is the break-glass path and a temporary member cannot outlive its session by design.
+ */
+public final class MemberDecider {
+
+    /** Session end reasons a caller may request; MEMBER_DELETED and ACCESS_REVOKED are consequences. */
+    private static final Set<SessionEndReason> REQUESTABLE =
+            EnumSet.of(SessionEndReason.LOGOUT, SessionEndReason.FORCE_LOGOUT, SessionEndReason.EXPIRED);
+
+    private MemberDecider() {
+    }
+
+    public static List<MemberEvent> decide(WorkspaceState ws, MemberState member, MemberCommand command,
+            int otherActiveAdmins, Instant now) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(now, "now");
+        Actor actor = command.actor();
+        if (command instanceof InviteMember c) {
+            requireNotMember(member);
+            requireKeyAndEmail(c.memberKey(), c.email());
+            String role = ws.matchRole(c.role() == null ? null : c.role().strip()).map(Role::name)
+                    .orElseThrow(() -> unknownRole(c.role()));
+            return List.of(new UserInvited(MemberKeys.normalize(c.memberKey()), c.email().strip(), c.displayName(),
+                    role, actor, now));
+        }
+        if (command instanceof CreateOwner c) {
+            requireNotMember(member);
+            requireKeyAndEmail(c.memberKey(), c.email());
+            return List.of(new OwnerCreated(MemberKeys.normalize(c.memberKey()), c.email().strip(),
+                    BuiltInRoles.ADMIN_NAME, actor, now));
+        }
+        if (command instanceof ChangeRole c) {
+            requireMember(member);
+            String to = ws.matchRole(c.role() == null ? null : c.role().strip()).map(Role::name)
+                    .orElseThrow(() -> unknownRole(c.role()));
+            if (to.equals(member.storedRole())) {
+                return List.of();
+            }
+            if (ws.isAdminRole(member.storedRole()) && !ws.isAdminRole(to) && otherActiveAdmins == 0) {
+                throw conflict(ErrorCodes.LAST_ADMIN_PROTECTED,
+                        "this member is the last one who can manage security settings");
+            }
+            return List.of(new RoleChanged(member.storedRole(), to, RoleChangeSource.ADMIN, actor, now));
+        }
+        if (command instanceof RevokeAccess) {
+            requireMember(member);
+            if (member.isAdminIn(ws) && otherActiveAdmins == 0) {
+                throw conflict(ErrorCodes.LAST_ADMIN_PROTECTED,
+                        "this member is the last one who can manage security settings");
+            }
+            return deleteMember(member, SessionEndReason.ACCESS_REVOKED, DeletionReason.ACCESS_REVOKED, actor, now);
+        }
+        if (command instanceof EndSession c) {
+            return endSession(member, c, now);
+        }
+        if (command instanceof ExpireMember c) {
+            if (!member.isMember() || !member.temporary()) {
+                return List.of();
+            }
+            Duration ttl = c.ttl() == null ? Duration.ZERO : c.ttl();
+            if (member.createdAt() != null && now.isBefore(member.createdAt().plus(ttl))) {
+                return List.of();
+            }
+            return deleteMember(member, SessionEndReason.MEMBER_DELETED, DeletionReason.TTL_EXPIRED, actor, now);
+        }
+        throw new IllegalArgumentException("unknown member command " + command);
+    }
+
+    private static List<MemberEvent> endSession(MemberState member, EndSession c, Instant now) {
+        if (c.reason() == null || !REQUESTABLE.contains(c.reason())) {
+            throw unprocessable(ErrorCodes.INVALID_SESSION_END_REASON,
+                    "a session can be ended by LOGOUT, FORCE_LOGOUT or EXPIRED");
+        }
+        if (!member.isMember() || member.session(c.sessionId()).isEmpty()) {
+            throw notFound(ErrorCodes.SESSION_NOT_FOUND, "no active session '" + c.sessionId() + "'");
+        }
+        List<MemberEvent> events = new ArrayList<>();
+        events.add(new SessionEnded(c.sessionId(), c.reason(), c.actor(), now));
+        if (member.temporary()) {
+            // R12: a temporary member is deleted when its session ends; deleting it ends its other sessions.
+            for (ActiveSession other : member.sessions().values()) {
+                if (!other.sessionId().equals(c.sessionId())) {
+                    events.add(new SessionEnded(other.sessionId(), SessionEndReason.MEMBER_DELETED, c.actor(), now));
+                }
+            }
+            events.add(new UserDeleted(DeletionReason.SESSION_ENDED, c.actor(), now));
+        }
+        return events;
+    }
+
+    private static List<MemberEvent> deleteMember(MemberState member, SessionEndReason sessionReason,
+            DeletionReason reason, Actor actor, Instant now) {
+        List<MemberEvent> events = new ArrayList<>();
+        for (ActiveSession s : member.sessions().values()) {
+            events.add(new SessionEnded(s.sessionId(), sessionReason, actor, now));
+        }
+        events.add(new UserDeleted(reason, actor, now));
+        return events;
+    }
+
+    private static void requireNotMember(MemberState member) {
+        if (member.isMember()) {
+            throw conflict(ErrorCodes.MEMBER_EXISTS, "already a member of this workspace");
+        }
+    }
+
+    private static void requireMember(MemberState member) {
+        if (!member.isMember()) {
+            throw notFound(ErrorCodes.MEMBER_NOT_FOUND, "not a member of this workspace");
+        }
+    }
+
+    private static void requireKeyAndEmail(String memberKey, String email) {
+        if (memberKey == null || memberKey.isBlank() || email == null || email.isBlank()) {
+            throw unprocessable(ErrorCodes.INVALID_MEMBER, "member key and e-mail are required");
+        }
+    }
+
+    private static DomainException unknownRole(String role) {
+        return unprocessable(ErrorCodes.UNKNOWN_ROLE, "role '" + role + "' does not exist");
+    }
+}

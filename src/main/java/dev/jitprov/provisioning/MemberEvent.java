@@ -1,0 +1,68 @@
+package dev.jitprov.provisioning;
+
+import java.time.Instant;
+
+/**
+ * Events of one member's stream ({@link MemberKeys#streamId(String, String)}). A stream may hold several lives
+ * of the same member: after {@link UserDeleted} a new {@link UserProvisioned}, {@link UserInvited} or
+ * {@link OwnerCreated} starts afresh (R12, R13). Each record has a stable, versioned {@code TYPE} name.
+ */
+public sealed interface MemberEvent {
+
+    Actor actor();
+
+    Instant at();
+
+    /**
+     * Created by JIT (or SCIM) at sign-in (R8).
+     *
+     * @param roleResolution {@code resolved}, {@code role_missing} or {@code role_unknown: <value>} (R7)
+     */
+    record UserProvisioned(String memberKey, String email, String displayName, String role, MemberOrigin origin,
+            boolean temporary, String roleResolution, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "user.provisioned.v1";
+    }
+
+    /** Invited from the Members page (origin INVITE, never temporary). {@code displayName} is nullable. */
+    record UserInvited(String memberKey, String email, String displayName, String role, Actor actor, Instant at)
+            implements MemberEvent {
+        public static final String TYPE = "user.invited.v1";
+    }
+
+    /** The workspace owner created by the operator (origin PASSWORD, break-glass password sign-in). */
+    record OwnerCreated(String memberKey, String email, String role, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "owner.created.v1";
+    }
+
+    record RoleChanged(String from, String to, RoleChangeSource source, Actor actor, Instant at)
+            implements MemberEvent {
+        public static final String TYPE = "role.changed.v1";
+    }
+
+    /** An IdP role change that was not applied (R10); {@code reason} is {@code last_admin_protected}. */
+    record RoleChangeSkipped(String attempted, String kept, String reason, Actor actor, Instant at)
+            implements MemberEvent {
+        public static final String TYPE = "role.change-skipped.v1";
+    }
+
+    /**
+     * A session started; {@code effectiveRole} may differ from the stored role (R9).
+     *
+     * @param roleResolution {@code resolved}, {@code role_missing}, {@code role_unknown: <value>} for SAML
+     *                       sign-ins with JIT enabled; {@code not_evaluated} when no role was read from the
+     *                       IdP (JIT disabled, password sign-in)
+     */
+    record SessionStarted(String sessionId, String effectiveRole, Instant startedAt, Instant expiresAt,
+            SignInMethod via, String roleResolution, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "session.started.v1";
+    }
+
+    record SessionEnded(String sessionId, SessionEndReason reason, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "session.ended.v1";
+    }
+
+    /** The member is gone; always preceded by a {@link SessionEnded} for each of its active sessions. */
+    record UserDeleted(DeletionReason reason, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "user.deleted.v1";
+    }
+}

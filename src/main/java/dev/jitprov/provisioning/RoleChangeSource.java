@@ -1,0 +1,6 @@
+package dev.jitprov.provisioning;
+
+/** Who changed a stored role. */
+public enum RoleChangeSource {
+    IDP, ADMIN
+}

@@ -1,0 +1,6 @@
+package dev.jitprov.provisioning;
+
+/** How a session was started. */
+public enum SignInMethod {
+    SAML, PASSWORD
+}

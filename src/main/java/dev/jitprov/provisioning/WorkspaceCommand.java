@@ -1,0 +1,42 @@
+package dev.jitprov.provisioning;
+
+import java.util.Set;
+
+/** Commands on a workspace's configuration stream, decided by {@link WorkspaceDecider}. */
+public sealed interface WorkspaceCommand {
+
+    Actor actor();
+
+    record CreateWorkspace(String workspaceId, String name, String ownerEmail, Actor actor) implements WorkspaceCommand {
+    }
+
+    record DefineRole(String name, Set<String> permissions, Actor actor) implements WorkspaceCommand {
+    }
+
+    record RemoveRole(String name, Actor actor) implements WorkspaceCommand {
+    }
+
+    record ConfigureSso(SsoSettings settings, Actor actor) implements WorkspaceCommand {
+    }
+
+    /** Enable JIT; the method of {@code config} is ignored (it becomes JIT). */
+    record EnableJit(ProvisioningConfig config, Actor actor) implements WorkspaceCommand {
+    }
+
+    /** Update the JIT configuration; the method of {@code config} is ignored (it stays JIT). */
+    record UpdateJit(ProvisioningConfig config, Actor actor) implements WorkspaceCommand {
+    }
+
+    /** Disable whatever provisioning method is enabled (JIT or SCIM). */
+    record DisableProvisioning(Actor actor) implements WorkspaceCommand {
+    }
+
+    record EnableScim(Actor actor) implements WorkspaceCommand {
+    }
+
+    record DisableScim(Actor actor) implements WorkspaceCommand {
+    }
+
+    record ChangeSecuritySettings(SecuritySettings settings, Actor actor) implements WorkspaceCommand {
+    }
+}

@@ -1,0 +1,68 @@
+package dev.jitprov.provisioning;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Events of a workspace's configuration stream ({@link WorkspaceState#streamId(String)}). Every event carries
+ * the {@link Actor} who caused it and the instant it happened; each record has a stable, versioned
+ * {@code TYPE} name for serialization.
+ */
+public sealed interface WorkspaceEvent {
+
+    Actor actor();
+
+    Instant at();
+
+    /** The workspace exists; always followed by one {@link RoleDefined} per built-in role. */
+    record WorkspaceCreated(String workspaceId, String name, Instant createdAt, String ownerEmail, Actor actor,
+            Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "workspace.created.v1";
+    }
+
+    record RoleDefined(String name, Set<String> permissions, boolean builtIn, Actor actor, Instant at)
+            implements WorkspaceEvent {
+        public static final String TYPE = "role.defined.v1";
+
+        public RoleDefined {
+            permissions = Role.sortedCopy(permissions);
+        }
+    }
+
+    record RoleRemoved(String name, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "role.removed.v1";
+    }
+
+    /** @param before the previous settings, null on the first configuration */
+    record SsoConfigured(SsoSettings before, SsoSettings after, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "sso.configured.v1";
+    }
+
+    /** JIT enabled; {@code config.method()} is JIT. */
+    record ProvisioningEnabled(ProvisioningConfig config, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "provisioning.enabled.v1";
+    }
+
+    record ProvisioningUpdated(ProvisioningConfig before, ProvisioningConfig after, Actor actor, Instant at)
+            implements WorkspaceEvent {
+        public static final String TYPE = "provisioning.updated.v1";
+    }
+
+    /** JIT disabled; {@code before} is the configuration that was in force. Members are kept (R18). */
+    record ProvisioningDisabled(ProvisioningConfig before, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "provisioning.disabled.v1";
+    }
+
+    record ScimEnabled(Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "scim.enabled.v1";
+    }
+
+    record ScimDisabled(Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "scim.disabled.v1";
+    }
+
+    record SecuritySettingsChanged(SecuritySettings before, SecuritySettings after, Actor actor, Instant at)
+            implements WorkspaceEvent {
+        public static final String TYPE = "security-settings.changed.v1";
+    }
+}

@@ -1,0 +1,174 @@
+package dev.jitprov.provisioning;
+
+import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningEnabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningUpdated;
+import dev.jitprov.provisioning.WorkspaceEvent.RoleDefined;
+import dev.jitprov.provisioning.WorkspaceEvent.RoleRemoved;
+import dev.jitprov.provisioning.WorkspaceEvent.ScimDisabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ScimEnabled;
+import dev.jitprov.provisioning.WorkspaceEvent.SecuritySettingsChanged;
+import dev.jitprov.provisioning.WorkspaceEvent.SsoConfigured;
+import dev.jitprov.provisioning.WorkspaceEvent.WorkspaceCreated;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The configuration of one workspace, rebuilt by folding its events. Immutable.
+ *
+ * @param roles         by exact name, in definition order
+ * @param builtInRoles  names of the built-in roles
+ * @param sso           nullable: not configured yet
+ * @param provisioning  the current provisioning configuration; {@code method} says what is enabled. The JIT
+ *                      settings are kept after a disable so a console can prefill them.
+ * @param version       number of events folded (the stream's expected version for the next append)
+ */
+public record WorkspaceState(
+        boolean exists,
+        String workspaceId,
+        String name,
+        Instant createdAt,
+        Map<String, Role> roles,
+        Set<String> builtInRoles,
+        SsoSettings sso,
+        ProvisioningConfig provisioning,
+        boolean scimEnabled,
+        SecuritySettings security,
+        long version) {
+
+    public static final String STREAM_PREFIX = "workspace-";
+
+    public WorkspaceState {
+        roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+        builtInRoles = Collections.unmodifiableSet(new LinkedHashSet<>(builtInRoles));
+    }
+
+    public static String streamId(String workspaceId) {
+        return STREAM_PREFIX + workspaceId;
+    }
+
+    public static WorkspaceState initial() {
+        return new WorkspaceState(false, null, null, null, Map.of(), Set.of(), null, ProvisioningConfig.none(),
+                false, SecuritySettings.defaults(), 0);
+    }
+
+    public static WorkspaceState fold(List<? extends WorkspaceEvent> events) {
+        return fold(initial(), events);
+    }
+
+    public static WorkspaceState fold(WorkspaceState state, List<? extends WorkspaceEvent> events) {
+        WorkspaceState s = state;
+        for (WorkspaceEvent e : events) {
+            s = evolve(s, e);
+        }
+        return s;
+    }
+
+    public static WorkspaceState evolve(WorkspaceState s, WorkspaceEvent event) {
+        long v = s.version + 1;
+        if (event instanceof WorkspaceCreated e) {
+            return new WorkspaceState(true, e.workspaceId(), e.name(), e.createdAt(), s.roles, s.builtInRoles, s.sso,
+                    s.provisioning, s.scimEnabled, s.security, v);
+        }
+        if (event instanceof RoleDefined e) {
+            Map<String, Role> roles = new LinkedHashMap<>(s.roles);
+            roles.put(e.name(), new Role(e.name(), e.permissions()));
+            Set<String> builtIn = new LinkedHashSet<>(s.builtInRoles);
+            if (e.builtIn()) {
+                builtIn.add(e.name());
+            }
+            return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, roles, builtIn, s.sso,
+                    s.provisioning, s.scimEnabled, s.security, v);
+        }
+        if (event instanceof RoleRemoved e) {
+            Map<String, Role> roles = new LinkedHashMap<>(s.roles);
+            roles.remove(e.name());
+            Set<String> builtIn = new LinkedHashSet<>(s.builtInRoles);
+            builtIn.remove(e.name());
+            return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, roles, builtIn, s.sso,
+                    s.provisioning, s.scimEnabled, s.security, v);
+        }
+        if (event instanceof SsoConfigured e) {
+            return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, e.after(),
+                    s.provisioning, s.scimEnabled, s.security, v);
+        }
+        if (event instanceof ProvisioningEnabled e) {
+            return withProvisioning(s, e.config().withMethod(ProvisioningMethod.JIT), false, v);
+        }
+        if (event instanceof ProvisioningUpdated e) {
+            return withProvisioning(s, e.after().withMethod(ProvisioningMethod.JIT), s.scimEnabled, v);
+        }
+        if (event instanceof ProvisioningDisabled) {
+            return withProvisioning(s, s.provisioning.withMethod(ProvisioningMethod.NONE), s.scimEnabled, v);
+        }
+        if (event instanceof ScimEnabled) {
+            return withProvisioning(s, s.provisioning.withMethod(ProvisioningMethod.SCIM), true, v);
+        }
+        if (event instanceof ScimDisabled) {
+            return withProvisioning(s, s.provisioning.withMethod(ProvisioningMethod.NONE), false, v);
+        }
+        if (event instanceof SecuritySettingsChanged e) {
+            return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
+                    s.provisioning, s.scimEnabled, e.after(), v);
+        }
+        throw new IllegalArgumentException("unknown workspace event " + event);
+    }
+
+    private static WorkspaceState withProvisioning(WorkspaceState s, ProvisioningConfig config, boolean scim, long v) {
+        return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso, config,
+                scim, s.security, v);
+    }
+
+    // ---- queries ----
+
+    /** The role with exactly this name. */
+    public Optional<Role> role(String roleName) {
+        return roleName == null ? Optional.empty() : Optional.ofNullable(roles.get(roleName));
+    }
+
+    /** The role whose name equals this one ignoring case, only when exactly one role matches. */
+    public Optional<Role> roleIgnoreCase(String roleName) {
+        if (roleName == null) {
+            return Optional.empty();
+        }
+        List<Role> matches = roles.values().stream().filter(r -> r.name().equalsIgnoreCase(roleName)).toList();
+        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+    }
+
+    /** Exact name first, else the unique case-insensitive match (R5). */
+    public Optional<Role> matchRole(String roleName) {
+        return role(roleName).or(() -> roleIgnoreCase(roleName));
+    }
+
+    public Collection<Role> allRoles() {
+        return roles.values();
+    }
+
+    public boolean isBuiltIn(String roleName) {
+        return builtInRoles.contains(roleName);
+    }
+
+    /** Whether the role with this exact name grants {@code security-settings:manage}. */
+    public boolean isAdminRole(String roleName) {
+        return role(roleName).map(Role::managesSecuritySettings).orElse(false);
+    }
+
+    public boolean jitEnabled() {
+        return provisioning.method() == ProvisioningMethod.JIT;
+    }
+
+    public boolean ssoConfigured() {
+        return sso != null;
+    }
+
+    public boolean ssoActive() {
+        return sso != null && sso.active();
+    }
+}
