@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.jitprov.eventstore.ConcurrencyConflictException;
+import dev.jitprov.provisioning.DomainException;
 import io.vertx.pgclient.PgException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -27,6 +28,20 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         return respond(e.toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response domain(DomainException e) {
+        return respond(fromDomain(e));
+    }
+
+    public static Problem fromDomain(DomainException e) {
+        return switch (e.kind()) {
+            case CONFLICT -> Problem.of(409, e.code(), "Conflict", e.getMessage());
+            case UNPROCESSABLE -> Problem.of(422, e.code(), "Unprocessable", e.getMessage());
+            case NOT_FOUND -> Problem.of(404, e.code(), "Not found", e.getMessage());
+            case FORBIDDEN -> Problem.of(403, e.code(), "Forbidden", e.getMessage());
+        };
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,122 @@
+package dev.jitprov.admin;
+
+import dev.jitprov.http.ProblemException;
+import dev.jitprov.provisioning.Role;
+import dev.jitprov.provisioning.WorkspaceState;
+import dev.jitprov.session.BrowserSessions;
+import dev.jitprov.session.Secrets;
+import dev.jitprov.session.SessionConfig;
+import dev.jitprov.workspace.Workspaces;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * R4 on every administration endpoint: 401 without credentials, 403 for another workspace or without the
+ * permission, checked before anything is read or changed.
+ */
+@ApplicationScoped
+public class Authorization {
+
+    private static final String BEARER = "Bearer ";
+
+    private final BrowserSessions sessions;
+    private final Workspaces workspaces;
+    private final Pool pool;
+    private final SessionConfig sessionConfig;
+    private final AdminConfig config;
+    private final Clock clock;
+
+    public Authorization(BrowserSessions sessions, Workspaces workspaces, Pool pool, SessionConfig sessionConfig,
+                         AdminConfig config, Clock clock) {
+        this.sessions = sessions;
+        this.workspaces = workspaces;
+        this.pool = pool;
+        this.sessionConfig = sessionConfig;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The caller, who must belong to {@code workspaceId} and hold {@code permission}. */
+    public Uni<Caller> require(HttpHeaders headers, String workspaceId, String permission) {
+        return authenticate(headers).map(caller -> {
+            if (!caller.workspaceId().equals(workspaceId)) {
+                throw ProblemException.forbidden("wrong_workspace", "these credentials belong to another workspace");
+            }
+            if (permission != null && !caller.holds(permission)) {
+                throw ProblemException.forbidden("permission_required", "this needs the permission '" + permission + "'");
+            }
+            return caller;
+        });
+    }
+
+    public Uni<Caller> authenticate(HttpHeaders headers) {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.startsWith(BEARER)) {
+            return byToken(authorization.substring(BEARER.length()).trim());
+        }
+        Cookie cookie = headers.getCookies().get(sessionConfig.cookieName());
+        if (cookie != null) {
+            return bySession(cookie.getValue());
+        }
+        return Uni.createFrom().failure(ProblemException.unauthorized("authentication_required",
+                "sign in, or send 'Authorization: Bearer <api token>'"));
+    }
+
+    /** The operator's bearer token (from configuration), compared in constant time. */
+    public void requireOperator(HttpHeaders headers) {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.startsWith(BEARER)) {
+            throw ProblemException.unauthorized("authentication_required", "send 'Authorization: Bearer <operator token>'");
+        }
+        String expected = config.operatorToken().orElseThrow(() ->
+                ProblemException.forbidden("operator_disabled", "no operator token is configured (jit.admin.operator-token)"));
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8))) {
+            throw ProblemException.forbidden("invalid_operator_token", "the operator token is not valid");
+        }
+    }
+
+    private Uni<Caller> bySession(String secret) {
+        return sessions.find(secret, clock.instant()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.unauthorized("session_invalid",
+                        "the session has ended or expired; sign in again"));
+            }
+            BrowserSessions.LiveSession session = found.get();
+            return workspaces.load(pool, session.workspaceId()).map(ws ->
+                    new Caller(session.workspaceId(), session.memberKey(), session.effectiveRole(),
+                            permissionsOf(ws, session.effectiveRole()), session.sessionId(), false));
+        });
+    }
+
+    private Uni<Caller> byToken(String token) {
+        return pool.preparedQuery("SELECT t.workspace_id, t.member_key, m.role FROM api_tokens t "
+                        + "JOIN member_index m ON m.workspace_id = t.workspace_id AND m.member_key = t.member_key "
+                        + "WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
+                .execute(Tuple.of(Secrets.sha256(token)))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ProblemException.unauthorized("invalid_token",
+                                "the API token is unknown, revoked, or its owner is no longer a member"));
+                    }
+                    var row = rows.iterator().next();
+                    String ws = row.getString("workspace_id");
+                    String role = row.getString("role");
+                    return workspaces.load(pool, ws).map(state ->
+                            new Caller(ws, row.getString("member_key"), role, permissionsOf(state, role), null, true));
+                });
+    }
+
+    static Set<String> permissionsOf(WorkspaceState ws, String roleName) {
+        return ws.role(roleName).map(Role::permissions).orElse(Set.of());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.jitprov.admin;
+
+import dev.jitprov.http.ProblemException;
+import dev.jitprov.members.MemberStreams;
+import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.MemberCommand;
+import dev.jitprov.provisioning.MemberDecider;
+import dev.jitprov.provisioning.Permissions;
+import dev.jitprov.provisioning.SessionEndReason;
+import dev.jitprov.session.BrowserSessions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Live sessions of a workspace and force logout (ends the session; a temporary member is then deleted, R12). */
+@Path("/api/workspaces/{ws}/sessions")
+public class SessionsResource {
+
+    public record SessionView(UUID id, UUID memberId, String memberKey, String effectiveRole, Instant startedAt, Instant expiresAt) {
+    }
+
+    public record SessionList(List<SessionView> items, long total, int page, int size) {
+    }
+
+    private final Authorization authorization;
+    private final BrowserSessions sessions;
+    private final MemberStreams members;
+    private final Pool pool;
+    private final Clock clock;
+
+    public SessionsResource(Authorization authorization, BrowserSessions sessions, MemberStreams members, Pool pool, Clock clock) {
+        this.authorization = authorization;
+        this.sessions = sessions;
+        this.members = members;
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    @GET
+    @Operation(summary = "Live sessions with their effective role")
+    public Uni<SessionList> list(@Context HttpHeaders headers, @PathParam("ws") String ws) {
+        return authorization.require(headers, ws, Permissions.TEAM_MANAGE).flatMap(caller -> pool.preparedQuery(
+                        "SELECT session_id, member_key, effective_role, started_at, expires_at FROM auth_sessions "
+                                + "WHERE workspace_id = $1 ORDER BY started_at DESC LIMIT 1000").execute(Tuple.of(ws))
+                .map(rows -> {
+                    List<SessionView> items = new ArrayList<>();
+                    rows.forEach(row -> items.add(new SessionView(row.getUUID("session_id"),
+                            MemberStreams.memberId(ws, row.getString("member_key")), row.getString("member_key"),
+                            row.getString("effective_role"), row.getOffsetDateTime("started_at").toInstant(),
+                            row.getOffsetDateTime("expires_at").toInstant())));
+                    return new SessionList(items, items.size(), 1, Math.max(1, items.size()));
+                }));
+    }
+
+    @DELETE
+    @Path("/{sid}")
+    @Operation(summary = "Force logout")
+    public Uni<Response> forceLogout(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("sid") UUID sessionId) {
+        return authorization.require(headers, ws, Permissions.TEAM_MANAGE).flatMap(caller -> sessions.byId(sessionId)
+                .flatMap(found -> {
+                    if (found.isEmpty() || !found.get().workspaceId().equals(ws)) {
+                        throw ProblemException.notFound("session_not_found", "no live session " + sessionId + " in this workspace");
+                    }
+                    return members.decide(ws, found.get().memberKey(), MembersResource.metadata(ws, caller), ctx -> new MemberStreams.Decision<>(
+                            MemberDecider.decide(ctx.workspace(), ctx.member(), new MemberCommand.EndSession(sessionId.toString(),
+                                    SessionEndReason.FORCE_LOGOUT, Actor.admin(caller.memberKey())), ctx.otherActiveAdmins(), clock.instant()), null));
+                })
+                .map(outcome -> Response.noContent().build()));
+    }
+}

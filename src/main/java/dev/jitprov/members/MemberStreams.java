@@ -1,0 +1,197 @@
+package dev.jitprov.members;
+
+import dev.jitprov.eventstore.ConcurrencyConflictException;
+import dev.jitprov.eventstore.EventMetadata;
+import dev.jitprov.eventstore.EventStore;
+import dev.jitprov.eventstore.NewEvent;
+import dev.jitprov.provisioning.LoginRejected;
+import dev.jitprov.provisioning.MemberEvent;
+import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
+import dev.jitprov.provisioning.MemberEvent.RoleChanged;
+import dev.jitprov.provisioning.MemberEvent.SessionEnded;
+import dev.jitprov.provisioning.MemberEvent.SessionStarted;
+import dev.jitprov.provisioning.MemberEvent.UserDeleted;
+import dev.jitprov.provisioning.MemberEvent.UserInvited;
+import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
+import dev.jitprov.provisioning.MemberKeys;
+import dev.jitprov.provisioning.MemberOrigin;
+import dev.jitprov.provisioning.MemberState;
+import dev.jitprov.provisioning.Role;
+import dev.jitprov.provisioning.WorkspaceState;
+import dev.jitprov.session.BrowserSessions;
+import dev.jitprov.workspace.Workspaces;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Runs a decision on one member's stream: reads the workspace and the member's own events (never a lagging
+ * view), decides, appends with the expected version and, in the same transaction, keeps the member index and
+ * the live browser sessions in step. A concurrent writer (two first sign-ins of one user) makes the append
+ * conflict; the whole decision is then retried on fresh state, a bounded number of times.
+ */
+@ApplicationScoped
+public class MemberStreams {
+
+    private static final Logger LOG = Logger.getLogger(MemberStreams.class);
+
+    @ConfigMapping(prefix = "jit.members")
+    public interface MembersConfig {
+        /** Attempts of a member decision when its stream moved on concurrently. */
+        @WithDefault("8")
+        int maxAttempts();
+    }
+
+    /** The inputs of a member decision. {@code otherActiveAdmins}: other live members holding security-settings:manage. */
+    public record Context(WorkspaceState workspace, MemberState member, int otherActiveAdmins) {
+    }
+
+    public record Decision<T>(List<MemberEvent> events, T result) {
+    }
+
+    @FunctionalInterface
+    public interface Decider<T> {
+        Decision<T> decide(Context context);
+    }
+
+    /** What was appended, the member after it, and the cookie secrets of sessions it opened. */
+    public record Outcome<T>(T result, List<MemberEvent> events, MemberState before, MemberState after,
+                             Map<String, String> sessionSecrets) {
+    }
+
+    private final EventStore store;
+    private final Pool pool;
+    private final Workspaces workspaces;
+    private final BrowserSessions sessions;
+    private final MembersConfig config;
+
+    public MemberStreams(EventStore store, Pool pool, Workspaces workspaces, BrowserSessions sessions, MembersConfig config) {
+        this.store = store;
+        this.pool = pool;
+        this.workspaces = workspaces;
+        this.sessions = sessions;
+        this.config = config;
+    }
+
+    public static UUID memberId(String workspaceId, String memberKey) {
+        return UUID.nameUUIDFromBytes((workspaceId + "\n" + memberKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public <T> Uni<Outcome<T>> decide(String workspaceId, String memberKey, EventMetadata metadata, Decider<T> decider) {
+        return attempt(workspaceId, memberKey, metadata, decider, 1);
+    }
+
+    /** Same, inside the caller's transaction (no retry: the caller owns the transaction). */
+    public <T> Uni<Outcome<T>> decide(SqlConnection conn, String workspaceId, String memberKey, EventMetadata metadata,
+                                      Decider<T> decider) {
+        String streamId = MemberKeys.streamId(workspaceId, memberKey);
+        return workspaces.load(conn, workspaceId).flatMap(workspace ->
+                store.readStream(conn, streamId, 0).flatMap(stored -> {
+                    MemberState member = MemberState.fold(store.decodeAll(stored, MemberEvent.class));
+                    return otherActiveAdmins(conn, workspace, member, workspaceId, memberKey).flatMap(admins -> {
+                        Decision<T> decision = decider.decide(new Context(workspace, member, admins));
+                        if (decision.events().isEmpty()) {
+                            return Uni.createFrom().item(new Outcome<>(decision.result(), List.<MemberEvent>of(), member, member, Map.<String, String>of()));
+                        }
+                        List<NewEvent> toAppend = new ArrayList<>();
+                        for (MemberEvent event : decision.events()) {
+                            toAppend.add(new NewEvent(UUID.randomUUID(), event, metadata, event.at()));
+                        }
+                        MemberState after = MemberState.fold(member, decision.events());
+                        Map<String, String> secrets = new HashMap<>();
+                        return store.append(conn, streamId, (int) member.version(), toAppend)
+                                .flatMap(ignored -> applyBeside(conn, workspaceId, memberKey, decision.events(), secrets))
+                                .map(ignored -> new Outcome<>(decision.result(), decision.events(), member, after, Map.copyOf(secrets)));
+                    });
+                }));
+    }
+
+    /** A rejected sign-in is its own one-event stream: no contention, and it never touches a member's stream. */
+    public Uni<Void> recordRejection(LoginRejected rejection, EventMetadata metadata) {
+        return store.append("rejection-" + metadata.workspaceId() + "-" + UUID.randomUUID(), 0,
+                List.of(new NewEvent(UUID.randomUUID(), rejection, metadata, rejection.at()))).replaceWithVoid();
+    }
+
+    private <T> Uni<Outcome<T>> attempt(String workspaceId, String memberKey, EventMetadata metadata, Decider<T> decider, int attempt) {
+        return pool.withTransaction(conn -> decide(conn, workspaceId, memberKey, metadata, decider))
+                .onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
+                    if (attempt >= config.maxAttempts()) {
+                        LOG.warnf("member %s of %s: giving up after %d concurrent attempts", memberKey, workspaceId, attempt);
+                        return Uni.createFrom().failure(conflict);
+                    }
+                    return attempt(workspaceId, memberKey, metadata, decider, attempt + 1);
+                });
+    }
+
+    private Uni<Integer> otherActiveAdmins(SqlConnection conn, WorkspaceState workspace, MemberState member,
+                                           String workspaceId, String memberKey) {
+        List<String> adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toList();
+        Uni<Void> lock = member.isMember() && member.isAdminIn(workspace)
+                // Serialize decisions that could take away the last admin of the workspace (R10).
+                ? conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of("admins:" + workspaceId)).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        return lock.flatMap(ignored -> conn.preparedQuery(
+                        "SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3)")
+                .execute(Tuple.of(workspaceId, memberKey, adminRoles.toArray(new String[0])))
+                .map(rows -> rows.iterator().next().getLong("admins").intValue()));
+    }
+
+    private Uni<Void> applyBeside(SqlConnection conn, String workspaceId, String memberKey, List<MemberEvent> events,
+                                  Map<String, String> secrets) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (MemberEvent event : events) {
+            chain = chain.flatMap(ignored -> applyBeside(conn, workspaceId, memberKey, event, secrets));
+        }
+        return chain;
+    }
+
+    private Uni<Void> applyBeside(SqlConnection conn, String ws, String key, MemberEvent event, Map<String, String> secrets) {
+        if (event instanceof UserProvisioned e) {
+            return index(conn, ws, key, e.email(), e.role(), e.origin(), e.temporary(), e.at());
+        } else if (event instanceof UserInvited e) {
+            return index(conn, ws, key, e.email(), e.role(), MemberOrigin.INVITE, false, e.at());
+        } else if (event instanceof OwnerCreated e) {
+            return index(conn, ws, key, e.email(), e.role(), MemberOrigin.PASSWORD, false, e.at());
+        } else if (event instanceof RoleChanged e) {
+            return conn.preparedQuery("UPDATE member_index SET role = $3 WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(ws, key, e.to())).replaceWithVoid();
+        } else if (event instanceof SessionStarted e) {
+            return sessions.open(conn, UUID.fromString(e.sessionId()), ws, key, e.effectiveRole(), e.startedAt(), e.expiresAt())
+                    .invoke(secret -> secrets.put(e.sessionId(), secret)).replaceWithVoid();
+        } else if (event instanceof SessionEnded e) {
+            return sessions.close(conn, UUID.fromString(e.sessionId()));
+        } else if (event instanceof UserDeleted) {
+            return sessions.closeAllOf(conn, ws, key)
+                    .flatMap(ignored -> conn.preparedQuery("DELETE FROM member_index WHERE workspace_id = $1 AND member_key = $2")
+                            .execute(Tuple.of(ws, key)))
+                    .flatMap(ignored -> conn.preparedQuery("DELETE FROM credentials WHERE workspace_id = $1 AND member_key = $2")
+                            .execute(Tuple.of(ws, key)))
+                    .replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> index(SqlConnection conn, String ws, String key, String email, String role, MemberOrigin origin,
+                            boolean temporary, java.time.Instant at) {
+        return conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
+                        + "email = EXCLUDED.email, role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, created_at = EXCLUDED.created_at")
+                .execute(Tuple.tuple(List.of(ws, key, memberId(ws, key), email, role, origin.name(), temporary,
+                        OffsetDateTime.ofInstant(at, ZoneOffset.UTC))))
+                .replaceWithVoid();
+    }
+}

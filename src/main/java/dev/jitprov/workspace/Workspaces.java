@@ -1,0 +1,94 @@
+package dev.jitprov.workspace;
+
+import dev.jitprov.eventstore.EventMetadata;
+import dev.jitprov.eventstore.EventStore;
+import dev.jitprov.eventstore.NewEvent;
+import dev.jitprov.http.ProblemException;
+import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.WorkspaceCommand;
+import dev.jitprov.provisioning.WorkspaceDecider;
+import dev.jitprov.provisioning.WorkspaceEvent;
+import dev.jitprov.provisioning.WorkspaceState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Workspace configuration streams: load the current state (folded from the store, with an in-memory copy that
+ * is topped up from the store on every load, so it is never stale), decide a command, append.
+ */
+@ApplicationScoped
+public class Workspaces {
+
+    private final EventStore store;
+    private final Pool pool;
+    private final Clock clock;
+    private final Map<String, WorkspaceState> cache = new ConcurrentHashMap<>();
+
+    public Workspaces(EventStore store, Pool pool, Clock clock) {
+        this.store = store;
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    /** The current state; fails with 404 {@code workspace_not_found} when there is no such workspace. */
+    public Uni<WorkspaceState> require(String workspaceId) {
+        return load(pool, workspaceId).map(state -> {
+            if (!state.exists()) {
+                throw ProblemException.notFound("workspace_not_found", "no workspace '" + workspaceId + "'");
+            }
+            return state;
+        });
+    }
+
+    public Uni<WorkspaceState> load(SqlClient client, String workspaceId) {
+        WorkspaceState cached = cache.getOrDefault(workspaceId, WorkspaceState.initial());
+        return store.readStream(client, WorkspaceState.streamId(workspaceId), (int) cached.version())
+                .map(newer -> {
+                    if (newer.isEmpty()) {
+                        return cached;
+                    }
+                    WorkspaceState state = WorkspaceState.fold(cached, store.decodeAll(newer, WorkspaceEvent.class));
+                    cache.merge(workspaceId, state, (a, b) -> a.version() >= b.version() ? a : b);
+                    return state;
+                });
+    }
+
+    /** Decides and appends in a transaction of its own; returns the events (empty when nothing changes). */
+    public Uni<Result> execute(String workspaceId, WorkspaceCommand command, String correlationId) {
+        return pool.withTransaction(conn -> execute(conn, workspaceId, command, correlationId));
+    }
+
+    public record Result(WorkspaceState before, WorkspaceState after, List<WorkspaceEvent> events) {
+    }
+
+    public Uni<Result> execute(SqlConnection conn, String workspaceId, WorkspaceCommand command, String correlationId) {
+        return load(conn, workspaceId).flatMap(state -> {
+            List<WorkspaceEvent> events = WorkspaceDecider.decide(state, command, clock.instant());
+            if (events.isEmpty()) {
+                return Uni.createFrom().item(new Result(state, state, events));
+            }
+            EventMetadata metadata = new EventMetadata(workspaceId, describe(command.actor()), correlationId, null);
+            List<NewEvent> toAppend = new ArrayList<>();
+            for (WorkspaceEvent event : events) {
+                toAppend.add(new NewEvent(UUID.randomUUID(), event, metadata, event.at()));
+            }
+            return store.append(conn, WorkspaceState.streamId(workspaceId), (int) state.version(), toAppend)
+                    .map(stored -> new Result(state, WorkspaceState.fold(state, events), events));
+        });
+    }
+
+    public static String describe(Actor actor) {
+        return actor.type().name().toLowerCase() + ":" + actor.id();
+    }
+
+}
