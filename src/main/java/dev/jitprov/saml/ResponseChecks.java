@@ -16,6 +16,7 @@ import org.opensaml.saml.saml2.core.StatusCode;
 import org.opensaml.saml.saml2.core.SubjectConfirmation;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /** Steps 2, 3, 5, 6 and 7: the envelope of the Response and the identity of its sender and recipient. */
 final class ResponseChecks {
@@ -23,30 +24,61 @@ final class ResponseChecks {
     private ResponseChecks() {
     }
 
-    /** Step 2: root element, Version, ID, then unmarshalling and Status. */
-    static Response response(Document document) throws CheckFailure {
+    /**
+     * Step 2, on the DOM: root element, Version, ID and Status. Done before unmarshalling so that a hostile
+     * document is judged on its shape first (OpenSAML would fail on some wrappings with a less telling error).
+     *
+     * @return the Response ID
+     */
+    static String response(Document document) throws CheckFailure {
         Element root = document.getDocumentElement();
         if (!SAMLConstants.SAML20P_NS.equals(root.getNamespaceURI()) || !"Response".equals(root.getLocalName())) {
             throw CheckFailure.of(SamlErrorCode.NOT_A_RESPONSE,
                     "root element is " + SafeText.quoted(root.getLocalName()));
         }
-        // Read from the DOM: OpenSAML would throw on a non-numeric version while unmarshalling.
         String version = root.getAttributeNS(null, "Version");
         if (!"2.0".equals(version)) {
             throw CheckFailure.of(SamlErrorCode.INVALID_VERSION, "Version is " + SafeText.quoted(version));
         }
-        if (root.getAttributeNS(null, "ID").isBlank()) {
+        String id = root.getAttributeNS(null, "ID");
+        if (id.isBlank()) {
             throw CheckFailure.of(SamlErrorCode.MISSING_RESPONSE_ID, "Response has no ID");
         }
-        Response response = unmarshal(root, Response.class);
-        StatusCode code = response.getStatus() == null ? null : response.getStatus().getStatusCode();
-        if (code == null || !StatusCode.SUCCESS.equals(code.getValue())) {
-            String value = code == null ? null : code.getValue();
-            String second = code == null || code.getStatusCode() == null ? null : code.getStatusCode().getValue();
+        Element status = child(root, SAMLConstants.SAML20P_NS, "Status");
+        Element code = status == null ? null : child(status, SAMLConstants.SAML20P_NS, "StatusCode");
+        String value = code == null ? null : code.getAttributeNS(null, "Value");
+        if (!StatusCode.SUCCESS.equals(value)) {
+            Element secondCode = code == null ? null : child(code, SAMLConstants.SAML20P_NS, "StatusCode");
+            String second = secondCode == null ? null : secondCode.getAttributeNS(null, "Value");
             throw CheckFailure.of(SamlErrorCode.STATUS_NOT_SUCCESS,
                     "StatusCode " + SafeText.quoted(value) + (second == null ? "" : " / " + SafeText.of(second)));
         }
-        return response;
+        return id;
+    }
+
+    /** The Issuer text of a Response or Assertion element, for the report only (not yet verified). */
+    static String issuerOf(Element element) {
+        Element issuer = child(element, SAMLConstants.SAML20_NS, "Issuer");
+        return issuer == null ? null : issuer.getTextContent().trim();
+    }
+
+    static Element child(Element parent, String namespace, String localName) {
+        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element e && namespace.equals(e.getNamespaceURI()) && localName.equals(e.getLocalName())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static int children(Element parent, String namespace, String localName) {
+        int count = 0;
+        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element e && namespace.equals(e.getNamespaceURI()) && localName.equals(e.getLocalName())) {
+                count++;
+            }
+        }
+        return count;
     }
 
     static <T extends XMLObject> T unmarshal(Element element, Class<T> type) throws CheckFailure {
@@ -66,13 +98,15 @@ final class ResponseChecks {
     }
 
     /**
-     * Step 3: exactly one Assertion or EncryptedAssertion, as a direct child of the Response, and no other
-     * Assertion anywhere in the document. The document-wide count is the signature-wrapping (XSW) defence: every
-     * SAMLRaider placement needs a second assertion somewhere (in Extensions, Advice, a ds:Object, a cloned
-     * Response), and with only one assertion in the document there is nothing to confuse.
+     * Step 3, on the DOM: exactly one Assertion or EncryptedAssertion, as a direct child of the Response, and no
+     * other Assertion anywhere in the document; then the Response is unmarshalled. The document-wide count is the
+     * signature-wrapping (XSW) defence: every SAMLRaider placement needs a second assertion somewhere (in
+     * Extensions, Advice, a ds:Object, a cloned Response), and with a single assertion there is nothing to confuse.
      */
-    static void singleAssertion(Document document, Response response) throws CheckFailure {
-        int direct = response.getAssertions().size() + response.getEncryptedAssertions().size();
+    static Response singleAssertion(Document document) throws CheckFailure {
+        Element root = document.getDocumentElement();
+        int direct = children(root, SAMLConstants.SAML20_NS, "Assertion")
+                + children(root, SAMLConstants.SAML20_NS, "EncryptedAssertion");
         int anywhere = document.getElementsByTagNameNS(SAMLConstants.SAML20_NS, "Assertion").getLength()
                 + document.getElementsByTagNameNS(SAMLConstants.SAML20_NS, "EncryptedAssertion").getLength();
         if (anywhere == 0) {
@@ -82,6 +116,11 @@ final class ResponseChecks {
             throw CheckFailure.of(SamlErrorCode.MULTIPLE_ASSERTIONS,
                     anywhere + " assertions in the document, " + direct + " as direct children of the Response");
         }
+        Response response = unmarshal(root, Response.class);
+        if (response.getAssertions().size() + response.getEncryptedAssertions().size() != 1) {
+            throw CheckFailure.of(SamlErrorCode.MALFORMED_XML, "assertion could not be read");
+        }
+        return response;
     }
 
     /** Part of steps 3/12: the one assertion has Version 2.0 and an ID (the replay-cache key). */

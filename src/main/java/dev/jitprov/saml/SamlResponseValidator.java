@@ -77,24 +77,24 @@ public final class SamlResponseValidator {
             });
             Document document = value("xml", SamlErrorCode.MALFORMED_XML, () -> XmlInput.parse(xml[0]), d -> "well-formed");
 
-            Response response = value("response", SamlErrorCode.MALFORMED_XML, () -> {
-                Response parsed = ResponseChecks.response(document);
-                responseId = parsed.getID();
-                issuer = parsed.getIssuer() == null ? null : parsed.getIssuer().getValue();
-                return parsed;
-            }, r -> "Response " + SafeText.of(r.getID()) + ", Status Success");
+            step("response", SamlErrorCode.MALFORMED_XML, () -> {
+                responseId = ResponseChecks.response(document);
+                issuer = ResponseChecks.issuerOf(document.getDocumentElement());
+                return "Response " + SafeText.of(responseId) + ", Version 2.0, Status Success";
+            });
 
-            step("assertion_count", SamlErrorCode.MULTIPLE_ASSERTIONS, () -> {
-                ResponseChecks.singleAssertion(document, response);
-                if (response.getAssertions().size() == 1) {
-                    Assertion plain = response.getAssertions().get(0);
+            Response response = value("assertion_count", SamlErrorCode.MULTIPLE_ASSERTIONS, () -> {
+                Response parsed = ResponseChecks.singleAssertion(document);
+                if (parsed.getAssertions().size() == 1) {
+                    Assertion plain = parsed.getAssertions().get(0);
                     if (issuer == null && plain.getIssuer() != null) {
                         issuer = plain.getIssuer().getValue();
                     }
-                    return ResponseChecks.assertionBasics(plain);
+                    ResponseChecks.assertionBasics(plain);
                 }
-                return "one EncryptedAssertion";
-            });
+                return parsed;
+            }, r -> r.getAssertions().isEmpty() ? "one EncryptedAssertion"
+                    : "one Assertion " + SafeText.of(r.getAssertions().get(0).getID()));
 
             boolean encrypted = !response.getEncryptedAssertions().isEmpty();
             step("signature_present", SamlErrorCode.SIGNATURE_MISSING, () -> {
