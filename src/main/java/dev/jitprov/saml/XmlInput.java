@@ -1,0 +1,78 @@
+package dev.jitprov.saml;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import net.shibboleth.utilities.java.support.xml.XMLParserException;
+import org.w3c.dom.Document;
+
+/**
+ * Step 1: size limit, base64, hardened parse. Everything here runs before any SAML logic sees the bytes.
+ */
+final class XmlInput {
+
+    private XmlInput() {
+    }
+
+    /** The limit applies to the form field as received, so an oversized body is refused before any work. */
+    static void checkSize(String samlResponseBase64, int maxBodyBytes) throws CheckFailure {
+        if (samlResponseBase64 == null || samlResponseBase64.isEmpty()) {
+            throw CheckFailure.of(SamlErrorCode.INVALID_BASE64, "SAMLResponse is empty");
+        }
+        if (samlResponseBase64.length() > maxBodyBytes) {
+            throw CheckFailure.of(SamlErrorCode.BODY_TOO_LARGE,
+                    samlResponseBase64.length() + " characters exceed the limit of " + maxBodyBytes);
+        }
+    }
+
+    /**
+     * Base64 decode tolerating line breaks and spaces (some IdPs wrap at 76 columns) but nothing else:
+     * {@code Base64.getMimeDecoder()} would silently skip garbage characters, so whitespace is removed first and
+     * the strict decoder rejects the rest.
+     */
+    static byte[] decode(String samlResponseBase64) throws CheckFailure {
+        StringBuilder compact = new StringBuilder(samlResponseBase64.length());
+        for (int i = 0; i < samlResponseBase64.length(); i++) {
+            char c = samlResponseBase64.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                compact.append(c);
+            }
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(compact.toString());
+        } catch (IllegalArgumentException e) {
+            throw CheckFailure.of(SamlErrorCode.INVALID_BASE64, "not valid base64");
+        }
+        if (decoded.length == 0) {
+            throw CheckFailure.of(SamlErrorCode.INVALID_BASE64, "decodes to nothing");
+        }
+        return decoded;
+    }
+
+    /** Parses with the hardened pool only; a DOCTYPE gets its own code because it signals an attack (XXE). */
+    static Document parse(byte[] xml) throws CheckFailure {
+        try {
+            return OpenSamlBootstrap.parserPool().parse(new ByteArrayInputStream(xml));
+        } catch (XMLParserException e) {
+            if (mentionsDoctype(e) || containsDoctype(xml)) {
+                throw CheckFailure.of(SamlErrorCode.DOCTYPE_FORBIDDEN, "DOCTYPE is not allowed");
+            }
+            throw CheckFailure.of(SamlErrorCode.MALFORMED_XML, "not well-formed XML");
+        }
+    }
+
+    private static boolean mentionsDoctype(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("DOCTYPE")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsDoctype(byte[] xml) {
+        return new String(xml, StandardCharsets.ISO_8859_1).contains("<!DOCTYPE");
+    }
+}
