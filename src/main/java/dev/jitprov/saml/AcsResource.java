@@ -1,0 +1,106 @@
+package dev.jitprov.saml;
+
+import dev.jitprov.http.ErrorPages;
+import dev.jitprov.http.ProblemException;
+import dev.jitprov.session.CookieFactory;
+import dev.jitprov.session.RedirectPolicy;
+import dev.jitprov.workspace.Workspaces;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.net.URI;
+import java.util.Optional;
+
+/** The SAML service provider of each workspace: ACS (HTTP-POST), SP metadata, SP-initiated login. */
+@Path("/saml/{ws}")
+public class AcsResource {
+
+    private final Workspaces workspaces;
+    private final SamlSignIn signIn;
+    private final SamlValidation validation;
+    private final ErrorPages errors;
+    private final CookieFactory cookies;
+    private final RedirectPolicy redirects;
+    private final AuthnRequests authnRequests;
+
+    public AcsResource(Workspaces workspaces, SamlSignIn signIn, SamlValidation validation, ErrorPages errors, CookieFactory cookies,
+                       RedirectPolicy redirects, AuthnRequests authnRequests) {
+        this.workspaces = workspaces;
+        this.signIn = signIn;
+        this.validation = validation;
+        this.errors = errors;
+        this.cookies = cookies;
+        this.redirects = redirects;
+        this.authnRequests = authnRequests;
+    }
+
+    @POST
+    @Path("/acs")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(summary = "Assertion Consumer Service (HTTP-POST binding, IdP- or SP-initiated)")
+    public Uni<Response> acs(@Context HttpHeaders headers, @PathParam("ws") String ws, @FormParam("SAMLResponse") String samlResponse,
+                             @FormParam("RelayState") String relayState) {
+        if (samlResponse == null || samlResponse.isBlank()) {
+            return Uni.createFrom().item(errors.respond(headers, 400, "saml_response_missing", "Sign-in refused",
+                    "The request carries no SAMLResponse form field.", null));
+        }
+        Optional<String> expected = Optional.ofNullable(headers.getCookies().get(AuthnRequests.COOKIE)).map(c -> c.getValue());
+        return workspaces.require(ws)
+                .flatMap(workspace -> signIn.signIn(workspace, samlResponse, expected))
+                .map(result -> {
+                    if (result instanceof SamlSignIn.SignedIn done) {
+                        return Response.seeOther(redirects.target(relayState))
+                                .cookie(cookies.session(done.cookieSecret()), authnRequests.clearCookie(ws))
+                                .header("Cache-Control", "no-store")
+                                .build();
+                    }
+                    SamlSignIn.Refused refused = (SamlSignIn.Refused) result;
+                    return errors.respond(headers, refused.status(), refused.code(), "Sign-in refused", refused.message(), refused.reference());
+                })
+                .onFailure(ProblemException.class).recoverWithItem(e -> {
+                    ProblemException problem = (ProblemException) e;
+                    return errors.respond(headers, problem.status(), problem.code(), "Sign-in refused", problem.getMessage(), null);
+                })
+                .onFailure(e -> !(e instanceof ProblemException)).recoverWithItem(e ->
+                        errors.respond(headers, 503, "service_unavailable", "Sign-in unavailable",
+                                "The service could not complete the sign-in. Nothing was changed; please try again.", null));
+    }
+
+    @GET
+    @Path("/metadata")
+    @Produces("application/samlmetadata+xml")
+    @Operation(summary = "SP metadata of the workspace (entity ID, ACS URL)")
+    public Uni<Response> metadata(@PathParam("ws") String ws) {
+        return workspaces.require(ws).map(workspace -> Response.ok(SpMetadata.render(validation.sp(ws), null))
+                .type("application/samlmetadata+xml").build());
+    }
+
+    @GET
+    @Path("/login")
+    @Operation(summary = "SP-initiated sign-in: redirects the browser to the IdP with an AuthnRequest")
+    public Uni<Response> login(@Context HttpHeaders headers, @PathParam("ws") String ws, @QueryParam("RelayState") String relayState) {
+        return workspaces.require(ws).map(workspace -> {
+            if (!workspace.ssoActive() || workspace.sso().ssoUrl() == null) {
+                return errors.respond(headers, 409, "sso_not_configured", "Sign-in unavailable",
+                        "Single sign-on is not configured for this workspace (no IdP SSO URL).", null);
+            }
+            AuthnRequests.Redirect redirect = authnRequests.create(ws, workspace.sso().ssoUrl(), relayState);
+            return Response.seeOther(URI.create(redirect.location())).cookie(redirect.cookie()).build();
+        }).onFailure(ProblemException.class).recoverWithItem(e -> {
+            ProblemException problem = (ProblemException) e;
+            return errors.respond(headers, problem.status(), problem.code(), "Sign-in refused", problem.getMessage(), null);
+        });
+    }
+}

@@ -1,0 +1,143 @@
+package dev.jitprov.saml;
+
+import dev.jitprov.eventstore.EventMetadata;
+import dev.jitprov.members.MemberStreams;
+import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.LoginRejected;
+import dev.jitprov.provisioning.MemberKeys;
+import dev.jitprov.provisioning.SignIn;
+import dev.jitprov.provisioning.SignInDecider;
+import dev.jitprov.provisioning.SignInOutcome;
+import dev.jitprov.provisioning.WorkspaceState;
+import dev.jitprov.session.SessionConfig;
+import dev.jitprov.workspace.Workspaces;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A SAML sign-in from the ACS: validate (SPEC §4), claim the assertion in the replay cache, decide on the
+ * member's own stream (R5–R11), append, open the browser session. Every refusal is one LoginRejected event with
+ * its code, and nothing else changes.
+ */
+@ApplicationScoped
+public class SamlSignIn {
+
+    private static final Logger LOG = Logger.getLogger(SamlSignIn.class);
+
+    /** The result: either a session (cookie secret) or a refusal code. */
+    public sealed interface Result {
+    }
+
+    public record SignedIn(String workspaceId, String memberKey, UUID sessionId, String cookieSecret, String effectiveRole,
+                           boolean provisioned, Instant expiresAt) implements Result {
+    }
+
+    public record Refused(String code, String message, String reference, int status) implements Result {
+    }
+
+    private final Workspaces workspaces;
+    private final SamlValidation validation;
+    private final ReplayCache replayCache;
+    private final MemberStreams members;
+    private final SessionConfig sessions;
+    private final Pool pool;
+    private final Clock clock;
+
+    public SamlSignIn(Workspaces workspaces, SamlValidation validation, ReplayCache replayCache, MemberStreams members,
+                      SessionConfig sessions, Pool pool, Clock clock) {
+        this.workspaces = workspaces;
+        this.validation = validation;
+        this.replayCache = replayCache;
+        this.members = members;
+        this.sessions = sessions;
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    public Uni<Result> signIn(WorkspaceState workspace, String samlResponse, Optional<String> expectedInResponseTo) {
+        String ws = workspace.workspaceId();
+        String correlationId = UUID.randomUUID().toString();
+        if (!workspace.ssoActive()) {
+            return refuse(ws, "sso_not_configured", "Single sign-on is not configured or not active for this workspace.",
+                    null, null, null, samlResponse, 403, correlationId);
+        }
+        return validation.validate(workspace, samlResponse, expectedInResponseTo).flatMap(report -> {
+            if (!report.accepted()) {
+                SamlErrorCode error = report.error();
+                int status = isMalformed(error) ? 400 : 403;
+                return refuse(ws, error.code(), error.message(), null, report.responseId(), report.issuer(), samlResponse, status, correlationId);
+            }
+            SamlPrincipal principal = report.principal();
+            return replayCache.claim(ws, principal.assertionId(), principal.assertionNotOnOrAfter()).flatMap(first -> {
+                if (!first) {
+                    SamlErrorCode replay = SamlErrorCode.REPLAYED_ASSERTION;
+                    return refuse(ws, replay.code(), replay.message(), principal.nameId(), report.responseId(), report.issuer(),
+                            samlResponse, 403, correlationId);
+                }
+                return decide(workspace, principal, report, samlResponse, correlationId);
+            });
+        });
+    }
+
+    private Uni<Result> decide(WorkspaceState workspace, SamlPrincipal principal, ValidationReport report, String samlResponse,
+                               String correlationId) {
+        String ws = workspace.workspaceId();
+        String memberKey = MemberKeys.normalize(principal.nameId());
+        UUID sessionId = UUID.randomUUID();
+        Instant now = clock.instant();
+        Actor idp = Actor.idp(principal.issuer());
+        EventMetadata metadata = new EventMetadata(ws, "idp:" + principal.issuer(), correlationId, report.responseId());
+        SignIn signIn = new SignIn(memberKey, principal.email(), principal.displayName(), principal::attributeValues,
+                sessionId.toString(), now, sessions.lifetime(), idp);
+        return members.decide(ws, memberKey, metadata, ctx -> {
+            SignInOutcome outcome = SignInDecider.decide(ctx.workspace(), ctx.member(), signIn, ctx.otherActiveAdmins());
+            return new MemberStreams.Decision<>(outcome instanceof SignInOutcome.Accepted accepted ? accepted.events() : List.of(), outcome);
+        }).flatMap(done -> {
+            if (done.result() instanceof SignInOutcome.Accepted accepted) {
+                LOG.infof("sign-in accepted: workspace=%s response=%s provisioned=%s", ws, report.responseId(), accepted.provisioned());
+                return Uni.createFrom().item((Result) new SignedIn(ws, memberKey, sessionId, done.sessionSecrets().get(sessionId.toString()),
+                        accepted.effectiveRole(), accepted.provisioned(), now.plus(sessions.lifetime())));
+            }
+            SignInOutcome.Rejected rejected = (SignInOutcome.Rejected) done.result();
+            return refuse(ws, rejected.code(), rejected.detail(), principal.nameId(), report.responseId(), report.issuer(),
+                    samlResponse, 403, correlationId);
+        });
+    }
+
+    private Uni<Result> refuse(String ws, String code, String message, String nameId, String responseId, String issuer,
+                               String samlResponse, int status, String correlationId) {
+        LOG.infof("sign-in refused: workspace=%s response=%s code=%s", ws, responseId, code);
+        LoginRejected event = new LoginRejected(code, message, nameId, responseId, issuer, clock.instant());
+        EventMetadata metadata = new EventMetadata(ws, issuer == null ? "anonymous" : "idp:" + issuer, correlationId, responseId);
+        return members.recordRejection(event, metadata)
+                .flatMap(ignored -> rememberRejected(ws, samlResponse, code))
+                .replaceWith((Result) new Refused(code, message, correlationId, status));
+    }
+
+    /** Keeps the last rejected response of the workspace for the assertion inspector (R20). */
+    private Uni<Void> rememberRejected(String ws, String samlResponse, String code) {
+        if (samlResponse == null || samlResponse.length() > 300_000) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("INSERT INTO saml_last_rejected (workspace_id, saml_response, error_code, received_at) VALUES ($1, $2, $3, $4) "
+                        + "ON CONFLICT (workspace_id) DO UPDATE SET saml_response = EXCLUDED.saml_response, error_code = EXCLUDED.error_code, received_at = EXCLUDED.received_at")
+                .execute(Tuple.of(ws, samlResponse, code, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)))
+                .replaceWithVoid();
+    }
+
+    private static boolean isMalformed(SamlErrorCode error) {
+        return error == SamlErrorCode.BODY_TOO_LARGE || error == SamlErrorCode.INVALID_BASE64
+                || error == SamlErrorCode.MALFORMED_XML || error == SamlErrorCode.DOCTYPE_FORBIDDEN;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.jitprov.saml;
+
+import dev.jitprov.provisioning.SsoSettings;
+import dev.jitprov.provisioning.WorkspaceState;
+import dev.jitprov.workspace.ServiceUrls;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The validation pipeline bound to a workspace: this workspace as SP (entity ID and ACS URL from the public base
+ * URL) and its IdP (entity ID and certificates from the workspace's SSO configuration). OpenSAML is initialized
+ * at startup (it takes seconds), and validation runs on a worker thread (XML parsing and RSA verification are
+ * CPU work that must not hold the event loop).
+ */
+@Startup
+@ApplicationScoped
+public class SamlValidation {
+
+    private final SamlResponseValidator validator;
+    private final ServiceUrls urls;
+    private final Map<List<String>, List<X509Certificate>> parsedCertificates = new ConcurrentHashMap<>();
+
+    public SamlValidation(Clock clock, SamlConfig config, ServiceUrls urls) {
+        this.validator = new SamlResponseValidator(clock,
+                new SamlPolicy(config.clockSkew(), config.maxIssueInstantAge(), config.maxBodyBytes()));
+        this.urls = urls;
+    }
+
+    public SpSettings sp(String workspaceId) {
+        return new SpSettings(urls.spEntityId(workspaceId), urls.acsUrl(workspaceId));
+    }
+
+    public Uni<ValidationReport> validate(WorkspaceState workspace, String samlResponse, Optional<String> expectedInResponseTo) {
+        SsoSettings sso = workspace.sso();
+        IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(), null, null);
+        SpSettings sp = sp(workspace.workspaceId());
+        return Uni.createFrom().item(() -> validator.validate(samlResponse, sp, idp, expectedInResponseTo))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private List<X509Certificate> certificates(List<String> pems) {
+        return parsedCertificates.computeIfAbsent(pems, list -> list.stream().map(Certificates::parsePem).toList());
+    }
+}
