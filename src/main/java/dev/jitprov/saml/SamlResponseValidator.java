@@ -70,12 +70,9 @@ public final class SamlResponseValidator {
                 XmlInput.checkSize(base64, policy.maxBodyBytes());
                 return base64.length() + " characters";
             });
-            byte[][] xml = new byte[1][];
-            step("base64", SamlErrorCode.INVALID_BASE64, () -> {
-                xml[0] = XmlInput.decode(base64);
-                return xml[0].length + " bytes";
-            });
-            Document document = value("xml", SamlErrorCode.MALFORMED_XML, () -> XmlInput.parse(xml[0]), d -> "well-formed");
+            byte[] xml = value("base64", SamlErrorCode.INVALID_BASE64, () -> XmlInput.decode(base64),
+                    bytes -> bytes.length + " bytes");
+            Document document = value("xml", SamlErrorCode.MALFORMED_XML, () -> XmlInput.parse(xml), d -> "well-formed");
 
             step("response", SamlErrorCode.MALFORMED_XML, () -> {
                 responseId = ResponseChecks.response(document);

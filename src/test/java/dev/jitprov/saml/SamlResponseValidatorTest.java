@@ -390,6 +390,15 @@ class SamlResponseValidatorTest {
         }
 
         @Test
+        void validateWhenSignatureMethodIsHmacThenSignatureAlgorithmForbidden() {
+            // HMAC keyed with the IdP's public certificate would let anyone "sign": the allow-list stops it first.
+            Document document = idp.response().shape(IdpShape.ONELOGIN).buildDocument();
+            descendant(child(root(document), DSIG_NS, "Signature"), DSIG_NS, "SignatureMethod")
+                    .setAttributeNS(null, "Algorithm", "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256");
+            assertRejected(validate(document), SamlErrorCode.SIGNATURE_ALGORITHM_FORBIDDEN);
+        }
+
+        @Test
         void validateWhenConfiguredKeyIsRsa1024ThenWeakSigningKey() {
             TestIdp weak = TestIdp.create(idp.entityId(), TestCredentials.rsa("weak.example.test", 1024), CLOCK);
             assertRejected(validator.validate(weak.response().build(), SP, weak.trust(), Optional.empty()),
@@ -614,6 +623,12 @@ class SamlResponseValidatorTest {
             String response = idp.response().inResponseTo("_req1").build();
             assertRejected(validator.validate(response, SP, idp.trust(), Optional.of("_req2")),
                     SamlErrorCode.IN_RESPONSE_TO_MISMATCH);
+        }
+
+        @Test
+        void validateWhenRequestPendingButResponseIsUnsolicitedThenAccepted() {
+            // An IdP-initiated login while an SP-initiated one is pending: nothing claims to answer our request.
+            assertAccepted(validator.validate(valid, SP, idp.trust(), Optional.of("_req1")));
         }
 
         @Test
