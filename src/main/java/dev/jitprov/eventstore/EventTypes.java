@@ -24,7 +24,7 @@ public class EventTypes {
     }
 
     public void register(Class<?> payloadClass, String typeName) {
-        if (!typeName.matches("[a-z][a-z0-9]*(\\.[a-z][a-z0-9_]*)*\\.v[0-9]+")) {
+        if (!typeName.matches("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9_-]*)*\\.v[0-9]+")) {
             throw new IllegalArgumentException("event type name '" + typeName + "' must look like 'user.provisioned.v1'");
         }
         Class<?> previous = classes.putIfAbsent(typeName, payloadClass);

@@ -1,0 +1,130 @@
+package dev.jitprov.support;
+
+import dev.jitprov.saml.Certificates;
+import dev.jitprov.saml.SamlResponseBuilder;
+import dev.jitprov.saml.SpSettings;
+import dev.jitprov.saml.TestIdp;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * A workspace driven through the public API, as an operator, its owner admin and its IdP would: create it,
+ * configure SSO with a test IdP (keys generated in the test), enable JIT, post signed responses to the ACS.
+ */
+public final class Scenario {
+
+    public static final String OPERATOR_TOKEN = "test-operator-token";
+    public static final String BASE_URL = "http://localhost:8081";
+    private static final Map<String, TestIdp> IDPS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public final String workspaceId;
+    public final String ownerEmail;
+    public final String ownerPassword;
+    public final String apiToken;
+    public final TestIdp idp;
+
+    private Scenario(String workspaceId, String ownerEmail, String ownerPassword, String apiToken, TestIdp idp) {
+        this.workspaceId = workspaceId;
+        this.ownerEmail = ownerEmail;
+        this.ownerPassword = ownerPassword;
+        this.apiToken = apiToken;
+        this.idp = idp;
+    }
+
+    /** A new workspace whose owner holds an API token; no SSO yet. */
+    public static Scenario newWorkspace(String name) {
+        String ownerEmail = "owner-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String password = "correct horse battery staple";
+        String id = given().auth().oauth2(OPERATOR_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "owner", Map.of("email", ownerEmail, "password", password)))
+                .post("/api/workspaces").then().statusCode(201).extract().path("id");
+        String cookie = given().contentType(ContentType.JSON)
+                .body(Map.of("workspace", id, "email", ownerEmail, "password", password))
+                .post("/api/auth/password").then().statusCode(200).extract().cookie("jit_session");
+        String token = given().cookie("jit_session", cookie).contentType(ContentType.JSON).body(Map.of("name", "tests"))
+                .post("/api/workspaces/" + id + "/tokens").then().statusCode(201).extract().path("token");
+        TestIdp idp = IDPS.computeIfAbsent("https://idp.example.test/" + name, entity -> TestIdp.create(entity, Clock.systemUTC()));
+        return new Scenario(id, ownerEmail, password, token, idp);
+    }
+
+    /** A new workspace with SSO configured for {@link #idp} and active. */
+    public static Scenario withSso(String name) {
+        Scenario scenario = newWorkspace(name);
+        scenario.configureSso(true, List.of(Certificates.toPem(scenario.idp.credentials().certificate())));
+        return scenario;
+    }
+
+    /** A new workspace with SSO and JIT enabled with the given settings over the defaults (default role Analyst). */
+    public static Scenario withJit(String name, Map<String, Object> jitSettings) {
+        Scenario scenario = withSso(name);
+        scenario.enableJit(jitSettings).then().statusCode(200);
+        return scenario;
+    }
+
+    public RequestSpecification admin() {
+        return given().auth().oauth2(apiToken).contentType(ContentType.JSON);
+    }
+
+    public void configureSso(boolean active, List<String> certificates) {
+        admin().body(Map.of("idpEntityId", idp.entityId(), "certificates", certificates, "ssoUrl", "https://idp.example.test/sso",
+                        "active", active))
+                .put("/api/workspaces/" + workspaceId + "/sso").then().statusCode(200);
+    }
+
+    public Response enableJit(Map<String, Object> settings) {
+        Map<String, Object> body = new HashMap<>(Map.of("method", "JIT", "defaultRole", "Analyst",
+                "updateUserRole", false, "deleteAtSessionEnd", false));
+        body.putAll(settings);
+        return admin().body(body).put("/api/workspaces/" + workspaceId + "/provisioning");
+    }
+
+    public SpSettings sp() {
+        return new SpSettings(BASE_URL + "/saml/" + workspaceId + "/metadata", BASE_URL + "/saml/" + workspaceId + "/acs");
+    }
+
+    /** A signed IdP-initiated response for this workspace: Okta shape, with only the attributes given. */
+    public SamlResponseBuilder response(String nameId) {
+        return idp.response().to(sp()).nameId(nameId);
+    }
+
+    /** A signed response for {@code nameId} with a {@code role} attribute holding {@code roles} (none: no attribute). */
+    public String signedResponse(String nameId, String... roles) {
+        SamlResponseBuilder builder = response(nameId).attribute("email", nameId);
+        if (roles.length > 0) {
+            builder.attribute("role", roles);
+        }
+        return builder.build();
+    }
+
+    public Response postAcs(String samlResponse) {
+        return given().redirects().follow(false).contentType(ContentType.URLENC)
+                .formParam("SAMLResponse", samlResponse).formParam("RelayState", "/console")
+                .post("/saml/" + workspaceId + "/acs");
+    }
+
+    /** Signs {@code nameId} in and returns the session cookie; fails unless the ACS redirects with a session. */
+    public String signIn(String nameId, String... roles) {
+        Response response = postAcs(signedResponse(nameId, roles));
+        response.then().statusCode(303);
+        return response.cookie("jit_session");
+    }
+
+    public Map<String, Object> member(String email) {
+        List<Map<String, Object>> items = admin().queryParam("query", email)
+                .get("/api/workspaces/" + workspaceId + "/members").then().statusCode(200).extract().path("items");
+        return items.stream().filter(m -> email.equalsIgnoreCase((String) m.get("email"))).findFirst().orElse(null);
+    }
+
+    public Map<String, Object> session(String cookie) {
+        return given().cookie("jit_session", cookie).get("/api/session").then().statusCode(200).extract().as(Map.class);
+    }
+}
