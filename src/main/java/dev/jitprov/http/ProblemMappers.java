@@ -92,6 +92,17 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnrecognizedPropertyException unknown) {
+                return unknownField(unknown);
+            } else if (cause instanceof InvalidFormatException invalid) {
+                return badValue(invalid);
+            } else if (cause instanceof MismatchedInputException mismatched) {
+                return mismatched(mismatched);
+            } else if (cause instanceof JsonProcessingException json) {
+                return malformed(json);
+            }
+        }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
             case 405 -> "method_not_allowed";

@@ -113,9 +113,20 @@ public final class Scenario {
 
     /** Signs {@code nameId} in and returns the session cookie; fails unless the ACS redirects with a session. */
     public String signIn(String nameId, String... roles) {
-        Response response = postAcs(signedResponse(nameId, roles));
+        return signInWith(signedResponse(nameId, roles));
+    }
+
+    /** Signs in a response built by the caller; fails unless the ACS redirects with a session. */
+    public String signInWith(String samlResponse) {
+        Response response = postAcs(samlResponse);
         response.then().statusCode(303);
         return response.cookie("jit_session");
+    }
+
+    /** Invites {@code email} with {@code role} (works with JIT off), then signs it in with the same role. */
+    public String signInAfterInvite(String email, String role) {
+        admin().body(Map.of("email", email, "role", role)).post("/api/workspaces/" + workspaceId + "/members").then().statusCode(201);
+        return signIn(email, role);
     }
 
     public Map<String, Object> member(String email) {
