@@ -30,6 +30,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Runs a decision on one member's stream: reads the workspace and the member's own events (never a lagging
@@ -99,7 +101,11 @@ public class MemberStreams {
     public <T> Uni<Outcome<T>> decide(SqlConnection conn, String workspaceId, String memberKey, EventMetadata metadata,
                                       Decider<T> decider) {
         String streamId = MemberKeys.streamId(workspaceId, memberKey);
-        return workspaces.load(conn, workspaceId).flatMap(workspace ->
+        // Writers of one member queue on a transaction-scoped lock instead of racing and retrying: twenty
+        // simultaneous first sign-ins of one user would otherwise conflict in rounds. The expected version
+        // stays the guarantee; the lock only removes the retry storm.
+        return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of(streamId))
+                .flatMap(locked -> workspaces.load(conn, workspaceId)).flatMap(workspace ->
                 store.readStream(conn, streamId, 0).flatMap(stored -> {
                     MemberState member = MemberState.fold(store.decodeAll(stored, MemberEvent.class));
                     return otherActiveAdmins(conn, workspace, member, workspaceId, memberKey).flatMap(admins -> {
@@ -133,7 +139,9 @@ public class MemberStreams {
                         LOG.warnf("member %s of %s: giving up after %d concurrent attempts", memberKey, workspaceId, attempt);
                         return Uni.createFrom().failure(conflict);
                     }
-                    return attempt(workspaceId, memberKey, metadata, decider, attempt + 1);
+                    Duration pause = Duration.ofMillis(ThreadLocalRandom.current().nextLong(1, 10L * attempt));
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                            .flatMap(ignored -> attempt(workspaceId, memberKey, metadata, decider, attempt + 1));
                 });
     }
 
