@@ -126,6 +126,18 @@ public class MemberStreams {
                 }));
     }
 
+    /** The inputs a decision would see now, read without locking or writing (previews such as the R20 inspector). */
+    public Uni<Context> peek(String workspaceId, String memberKey) {
+        return workspaces.load(pool, workspaceId).flatMap(workspace -> store.readStream(pool, MemberKeys.streamId(workspaceId, memberKey), 0)
+                .flatMap(stored -> {
+                    MemberState member = MemberState.fold(store.decodeAll(stored, MemberEvent.class));
+                    List<String> adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toList();
+                    return pool.preparedQuery("SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3)")
+                            .execute(Tuple.of(workspaceId, memberKey, adminRoles.toArray(new String[0])))
+                            .map(rows -> new Context(workspace, member, rows.iterator().next().getLong("admins").intValue()));
+                }));
+    }
+
     /** A rejected sign-in is its own one-event stream: no contention, and it never touches a member's stream. */
     public Uni<Void> recordRejection(LoginRejected rejection, EventMetadata metadata) {
         return store.append("rejection-" + metadata.workspaceId() + "-" + UUID.randomUUID(), 0,
