@@ -9,6 +9,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import dev.jitprov.roles.Role;
+import dev.jitprov.roles.RolesConfig;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -58,6 +60,7 @@ public class KafkaRelay {
     private final MutinyEmitter<String> emitter;
     private final ObjectMapper json;
     private final RelayConfig config;
+    private final RolesConfig roles;
     private final EventsConfig events;
     private final Vertx vertx;
     private final Counter published;
@@ -66,11 +69,12 @@ public class KafkaRelay {
     private volatile boolean running;
 
     public KafkaRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, ObjectMapper json,
-                      RelayConfig config, EventsConfig events, Vertx vertx, MeterRegistry metrics) {
+                      RelayConfig config, RolesConfig roles, EventsConfig events, Vertx vertx, MeterRegistry metrics) {
         this.pool = pool;
         this.emitter = emitter;
         this.json = json;
         this.config = config;
+        this.roles = roles;
         this.events = events;
         this.vertx = vertx;
         this.published = Counter.builder("jit.relay.published").description("Events published to Kafka").register(metrics);
@@ -79,11 +83,23 @@ public class KafkaRelay {
     }
 
     void start(@Observes StartupEvent startup) {
-        if (config.enabled()) {
+        if (enabled()) {
             running = true;
             LOG.infof("Relay to Kafka topic %s started (batch %d, poll %s)", events.topic(), config.batchSize(), config.pollInterval());
             vertx.setTimer(1, id -> loop());
+        } else {
+            LOG.infof("Relay not started on this replica (jit.roles %s, jit.relay.enabled %s)", roles.enabled(), config.enabled());
         }
+    }
+
+    /** Whether this replica runs the relay loop: role {@code relay} in {@code jit.roles} and {@code jit.relay.enabled}. */
+    public boolean enabled() {
+        return roles.has(Role.RELAY) && config.enabled();
+    }
+
+    /** Whether the background loop is running now. */
+    public boolean running() {
+        return running;
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

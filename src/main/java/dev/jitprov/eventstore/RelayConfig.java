@@ -9,7 +9,11 @@ import java.time.Duration;
 @ConfigMapping(prefix = "jit.relay")
 public interface RelayConfig {
 
-    /** Whether this replica runs the relay (several may: the checkpoint lock lets one work at a time). */
+    /**
+     * Whether the relay loop may run on a replica whose {@code jit.roles} include {@code relay} (several replicas
+     * may: the checkpoint lock lets one work at a time). A switch for tests and emergencies; choose replicas with
+     * {@code jit.roles}.
+     */
     @WithDefault("true")
     boolean enabled();
 
