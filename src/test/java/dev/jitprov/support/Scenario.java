@@ -9,12 +9,14 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A workspace driven through the public API, as an operator, its owner admin and its IdP would: create it,
@@ -24,6 +26,8 @@ public final class Scenario {
 
     public static final String OPERATOR_TOKEN = "test-operator-token";
     public static final String BASE_URL = "http://localhost:8081";
+    /** How long a test waits for a projection (relay + Kafka + consumer) to show a change. */
+    public static final Duration VIEW_TIMEOUT = Duration.ofSeconds(20);
     private static final Map<String, TestIdp> IDPS = new java.util.concurrent.ConcurrentHashMap<>();
 
     public final String workspaceId;
@@ -118,9 +122,21 @@ public final class Scenario {
         return response.cookie("jit_session");
     }
 
+    /**
+     * The member as the Members API lists it. The list is served from the membership projection, which lags the
+     * store by the relay and consumer delay, so this waits (up to {@link #VIEW_TIMEOUT}) for the member to appear.
+     */
     public Map<String, Object> member(String email) {
-        List<Map<String, Object>> items = admin().queryParam("query", email)
-                .get("/api/workspaces/" + workspaceId + "/members").then().statusCode(200).extract().path("items");
+        return await().atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> findMember(email), m -> m != null);
+    }
+
+    /** The member as listed now, or null (no waiting). {@code status} ACTIVE unless given. */
+    public Map<String, Object> findMember(String email, String... status) {
+        var request = admin().queryParam("query", email);
+        if (status.length > 0) {
+            request.queryParam("status", status[0]);
+        }
+        List<Map<String, Object>> items = request.get("/api/workspaces/" + workspaceId + "/members").then().statusCode(200).extract().path("items");
         return items.stream().filter(m -> email.equalsIgnoreCase((String) m.get("email"))).findFirst().orElse(null);
     }
 
