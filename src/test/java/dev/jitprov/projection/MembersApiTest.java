@@ -35,10 +35,7 @@ class MembersApiTest {
         String dave = scenario.admin().body(Map.of("email", "dave@example.com", "role", "Analyst"))
                 .post(path()).then().statusCode(201).extract().path("id");
         scenario.admin().delete(path() + "/" + dave).then().statusCode(204);
-        scenario.member("carol@example.com");
-        scenario.member("bob@example.com");
-        org.awaitility.Awaitility.await().atMost(Scenario.VIEW_TIMEOUT)
-                .until(() -> scenario.findMember("dave@example.com", "DELETED") != null);
+        scenario.awaitMembersView();
         shared = scenario;
     }
 
@@ -66,6 +63,12 @@ class MembersApiTest {
         assertThat(emails(scenario.admin().queryParam("origin", "INVITE"))).containsExactly("carol@example.com");
         assertThat(emails(scenario.admin().queryParam("temporary", "true"))).containsExactly("alice@example.com", "bob@example.com");
         assertThat(emails(scenario.admin().queryParam("temporary", "false"))).containsExactly("carol@example.com", scenario.ownerEmail.toLowerCase());
+    }
+
+    @Test
+    void r13_aRevokedMemberIsGoneFromTheListOnceTheViewCaughtUp() {
+        assertThat(scenario.member("dave@example.com")).isNull();
+        assertThat(scenario.findMember("dave@example.com", "DELETED")).containsEntry("status", "DELETED");
     }
 
     @Test

@@ -1,12 +1,16 @@
 package dev.jitprov.support;
 
+import dev.jitprov.projection.MembersProjection;
 import dev.jitprov.saml.Certificates;
 import dev.jitprov.saml.SamlResponseBuilder;
 import dev.jitprov.saml.SpSettings;
 import dev.jitprov.saml.TestIdp;
+import io.quarkus.arc.Arc;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -123,11 +127,24 @@ public final class Scenario {
     }
 
     /**
-     * The member as the Members API lists it. The list is served from the membership projection, which lags the
-     * store by the relay and consumer delay, so this waits (up to {@link #VIEW_TIMEOUT}) for the member to appear.
+     * The member as the Members API lists it, or null when not a member. The list is served from the membership
+     * projection, which lags the store by the relay and consumer delay, so this first waits (up to
+     * {@link #VIEW_TIMEOUT}) until the projection applied every event of this workspace committed so far: the
+     * answer is then as current as a read of the store (role changes and revocations included).
      */
     public Map<String, Object> member(String email) {
-        return await().atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> findMember(email), m -> m != null);
+        awaitMembersView();
+        return findMember(email);
+    }
+
+    /** Waits until the membership projection has applied every event of this workspace committed so far. */
+    public void awaitMembersView() {
+        Pool pool = Arc.container().instance(Pool.class).get();
+        await().atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> pool.preparedQuery(
+                        "SELECT count(*) FROM events e WHERE e.workspace_id = $1 AND NOT EXISTS "
+                                + "(SELECT 1 FROM processed_events p WHERE p.consumer = $2 AND p.event_id = e.event_id)")
+                .execute(Tuple.of(workspaceId, "projection-" + MembersProjection.NAME))
+                .await().indefinitely().iterator().next().getLong(0) == 0);
     }
 
     /** The member as listed now, or null (no waiting). {@code status} ACTIVE unless given. */
