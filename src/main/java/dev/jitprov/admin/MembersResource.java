@@ -6,11 +6,11 @@ import dev.jitprov.http.ProblemException;
 import dev.jitprov.members.MemberDirectory;
 import dev.jitprov.members.MemberDirectory.MemberRow;
 import dev.jitprov.members.MemberStreams;
+import dev.jitprov.projection.MembersView;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberCommand;
 import dev.jitprov.provisioning.MemberDecider;
 import dev.jitprov.provisioning.MemberKeys;
-import dev.jitprov.provisioning.MemberOrigin;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.RoleChangeWarning;
 import dev.jitprov.workspace.Workspaces;
@@ -50,15 +50,17 @@ public class MembersResource {
 
     private final Authorization authorization;
     private final MemberDirectory directory;
+    private final MembersView view;
     private final MemberStreams members;
     private final Workspaces workspaces;
     private final AdminConfig config;
     private final Clock clock;
 
-    public MembersResource(Authorization authorization, MemberDirectory directory, MemberStreams members, Workspaces workspaces,
-                           AdminConfig config, Clock clock) {
+    public MembersResource(Authorization authorization, MemberDirectory directory, MembersView view, MemberStreams members,
+                           Workspaces workspaces, AdminConfig config, Clock clock) {
         this.authorization = authorization;
         this.directory = directory;
+        this.view = view;
         this.members = members;
         this.workspaces = workspaces;
         this.config = config;
@@ -66,21 +68,17 @@ public class MembersResource {
     }
 
     @GET
-    @Operation(summary = "Search members by e-mail, filter by role and origin, page")
-    public Uni<PageRequest.Page<MemberRow>> list(@Context HttpHeaders headers, @PathParam("ws") String ws,
-                                                 @QueryParam("query") String query, @QueryParam("role") String role,
-                                                 @QueryParam("origin") String origin, @QueryParam("page") Integer page,
-                                                 @QueryParam("size") Integer size) {
+    @Operation(summary = "Search members (e-mail, name) from the membership view; filter by role, origin, temporary, status; sort; page")
+    public Uni<PageRequest.Page<MembersView.MemberItem>> list(@Context HttpHeaders headers, @PathParam("ws") String ws,
+                                                             @QueryParam("query") String query, @QueryParam("role") String role,
+                                                             @QueryParam("origin") String origin, @QueryParam("temporary") String temporary,
+                                                             @QueryParam("status") String status, @QueryParam("sort") String sort,
+                                                             @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         PageRequest paging = PageRequest.of(page, size, config.maxPageSize());
-        if (origin != null && !origin.isBlank()) {
-            try {
-                MemberOrigin.valueOf(origin.trim());
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("invalid_origin", "'origin' must be one of JIT, SCIM, INVITE, PASSWORD");
-            }
-        }
+        MembersView.Filter filter = MembersView.Filter.of(query, role, origin, temporary, status, sort);
+        // Served from the projection (it lags the store slightly); invite, update and revoke below go through the domain.
         return authorization.require(headers, ws, Permissions.TEAM_MANAGE)
-                .flatMap(caller -> directory.search(ws, query, role, origin, paging));
+                .flatMap(caller -> view.search(ws, filter, paging));
     }
 
     @POST

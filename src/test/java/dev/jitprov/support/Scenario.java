@@ -1,20 +1,26 @@
 package dev.jitprov.support;
 
+import dev.jitprov.projection.MembersProjection;
 import dev.jitprov.saml.Certificates;
 import dev.jitprov.saml.SamlResponseBuilder;
 import dev.jitprov.saml.SpSettings;
 import dev.jitprov.saml.TestIdp;
+import io.quarkus.arc.Arc;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A workspace driven through the public API, as an operator, its owner admin and its IdP would: create it,
@@ -24,6 +30,8 @@ public final class Scenario {
 
     public static final String OPERATOR_TOKEN = "test-operator-token";
     public static final String BASE_URL = "http://localhost:8081";
+    /** How long a test waits for a projection (relay + Kafka + consumer) to show a change. */
+    public static final Duration VIEW_TIMEOUT = Duration.ofSeconds(20);
     private static final Map<String, TestIdp> IDPS = new java.util.concurrent.ConcurrentHashMap<>();
 
     public final String workspaceId;
@@ -129,9 +137,34 @@ public final class Scenario {
         return signIn(email, role);
     }
 
+    /**
+     * The member as the Members API lists it, or null when not a member. The list is served from the membership
+     * projection, which lags the store by the relay and consumer delay, so this first waits (up to
+     * {@link #VIEW_TIMEOUT}) until the projection applied every event of this workspace committed so far: the
+     * answer is then as current as a read of the store (role changes and revocations included).
+     */
     public Map<String, Object> member(String email) {
-        List<Map<String, Object>> items = admin().queryParam("query", email)
-                .get("/api/workspaces/" + workspaceId + "/members").then().statusCode(200).extract().path("items");
+        awaitMembersView();
+        return findMember(email);
+    }
+
+    /** Waits until the membership projection has applied every event of this workspace committed so far. */
+    public void awaitMembersView() {
+        Pool pool = Arc.container().instance(Pool.class).get();
+        await().atMost(VIEW_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> pool.preparedQuery(
+                        "SELECT count(*) FROM events e WHERE e.workspace_id = $1 AND NOT EXISTS "
+                                + "(SELECT 1 FROM processed_events p WHERE p.consumer = $2 AND p.event_id = e.event_id)")
+                .execute(Tuple.of(workspaceId, "projection-" + MembersProjection.NAME))
+                .await().indefinitely().iterator().next().getLong(0) == 0);
+    }
+
+    /** The member as listed now, or null (no waiting). {@code status} ACTIVE unless given. */
+    public Map<String, Object> findMember(String email, String... status) {
+        var request = admin().queryParam("query", email);
+        if (status.length > 0) {
+            request.queryParam("status", status[0]);
+        }
+        List<Map<String, Object>> items = request.get("/api/workspaces/" + workspaceId + "/members").then().statusCode(200).extract().path("items");
         return items.stream().filter(m -> email.equalsIgnoreCase((String) m.get("email"))).findFirst().orElse(null);
     }
 

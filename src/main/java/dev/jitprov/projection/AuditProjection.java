@@ -1,0 +1,218 @@
+package dev.jitprov.projection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.LoginRejected;
+import dev.jitprov.provisioning.MemberEvent;
+import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
+import dev.jitprov.provisioning.MemberEvent.RoleChangeSkipped;
+import dev.jitprov.provisioning.MemberEvent.RoleChanged;
+import dev.jitprov.provisioning.MemberEvent.SessionEnded;
+import dev.jitprov.provisioning.MemberEvent.SessionStarted;
+import dev.jitprov.provisioning.MemberEvent.UserDeleted;
+import dev.jitprov.provisioning.MemberEvent.UserInvited;
+import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
+import dev.jitprov.provisioning.MemberKeys;
+import dev.jitprov.provisioning.RoleResolution;
+import dev.jitprov.provisioning.WorkspaceEvent;
+import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningEnabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningUpdated;
+import dev.jitprov.provisioning.WorkspaceEvent.RoleDefined;
+import dev.jitprov.provisioning.WorkspaceEvent.RoleRemoved;
+import dev.jitprov.provisioning.WorkspaceEvent.ScimDisabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ScimEnabled;
+import dev.jitprov.provisioning.WorkspaceEvent.SecuritySettingsChanged;
+import dev.jitprov.provisioning.WorkspaceEvent.SsoConfigured;
+import dev.jitprov.provisioning.WorkspaceEvent.WorkspaceCreated;
+import dev.jitprov.workspace.DomainEventTypes;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.jitprov.projection.MembersProjection.utc;
+
+/**
+ * The audit log (R17): one entry per domain event, id = event id. Each entry names its actor (IdP, admin,
+ * operator, system, user), the member it concerns with its e-mail (kept in {@code audit_members}, so entries
+ * keep the identity of members deleted since), a one-line summary and the event's details: before/after of
+ * configuration changes, the reason code of a rejected sign-in, the {@code role_missing}/{@code role_unknown}
+ * note of a default-role fallback (R7). The mapping is listed in docs/events.md.
+ */
+@ApplicationScoped
+public class AuditProjection implements Projection {
+
+    public static final String NAME = "audit";
+
+    /** The event types that become audit entries: every domain event type. */
+    public static final Set<String> TYPES = DomainEventTypes.all().stream().map(AuditProjection::typeOf)
+            .collect(Collectors.toUnmodifiableSet());
+
+    private static final String INSERT = "INSERT INTO audit_log (id, position, workspace_id, occurred_at, type, actor_type, actor_id, "
+            + "member_key, member_email, summary, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::jsonb) "
+            + "ON CONFLICT (id) DO NOTHING";
+
+    private final ObjectMapper json;
+
+    public AuditProjection(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> tables() {
+        return List.of("audit_log", "audit_members");
+    }
+
+    @Override
+    public Uni<Void> apply(SqlConnection conn, ProjectedEvent event, Object payload) {
+        if (!(payload instanceof WorkspaceEvent) && !(payload instanceof MemberEvent) && !(payload instanceof LoginRejected)) {
+            return Uni.createFrom().voidItem();
+        }
+        String ws = event.workspaceId();
+        String key = payload instanceof LoginRejected r ? MemberKeys.normalize(r.nameId()) : event.memberKey();
+        String carriedEmail = emailCarriedBy(payload);
+        Uni<String> email;
+        if (key == null) {
+            email = Uni.createFrom().nullItem();
+        } else if (carriedEmail != null) {
+            email = conn.preparedQuery("INSERT INTO audit_members (workspace_id, member_key, email) VALUES ($1, $2, $3) "
+                            + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET email = EXCLUDED.email")
+                    .execute(Tuple.of(ws, key, carriedEmail)).replaceWith(carriedEmail);
+        } else {
+            email = conn.preparedQuery("SELECT email FROM audit_members WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(ws, key))
+                    .map(rows -> rows.size() > 0 ? rows.iterator().next().getString("email")
+                            // a rejected sign-in of someone never seen: the NameID is usually the e-mail
+                            : payload instanceof LoginRejected r && r.nameId() != null && r.nameId().contains("@") ? r.nameId().strip() : null);
+        }
+        String[] actor = actorOf(event, payload);
+        ObjectNode details = detailsOf(event, payload);
+        return email.flatMap(mail -> conn.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(
+                        event.eventId(), event.position(), ws, utc(event.occurredAt()), event.type(), actor[0], actor[1],
+                        key, mail, summaryOf(payload, key, mail), details.toString()))))
+                .replaceWithVoid();
+    }
+
+    private static String emailCarriedBy(Object payload) {
+        if (payload instanceof UserProvisioned e) {
+            return e.email();
+        } else if (payload instanceof UserInvited e) {
+            return e.email();
+        } else if (payload instanceof OwnerCreated e) {
+            return e.email();
+        }
+        return null;
+    }
+
+    /** {type, id}: from the event's {@link Actor}; a rejection has none, its metadata names the IdP (or anonymous). */
+    private static String[] actorOf(ProjectedEvent event, Object payload) {
+        Actor actor = payload instanceof WorkspaceEvent w ? w.actor() : payload instanceof MemberEvent m ? m.actor() : null;
+        if (actor != null) {
+            return new String[]{actor.type() == null ? null : actor.type().name(), actor.id()};
+        }
+        String meta = event.actor();
+        if (meta == null) {
+            return new String[]{null, null};
+        }
+        int colon = meta.indexOf(':');
+        return colon < 0 ? new String[]{null, meta}
+                : new String[]{meta.substring(0, colon).toUpperCase(java.util.Locale.ROOT), meta.substring(colon + 1)};
+    }
+
+    private ObjectNode detailsOf(ProjectedEvent event, Object payload) {
+        ObjectNode details = event.data() != null && event.data().isObject() ? event.data().deepCopy() : json.createObjectNode();
+        details.remove(List.of("actor", "at"));
+        if (payload instanceof ProvisioningEnabled) {
+            // R17 wants before and after: JIT can only be enabled from "nothing enabled" (R2)
+            JsonNode after = details.remove("config");
+            details.set("before", json.createObjectNode().put("method", "NONE"));
+            details.set("after", after);
+        } else if (payload instanceof ProvisioningDisabled) {
+            details.set("after", json.createObjectNode().put("method", "NONE"));
+        } else if (payload instanceof ProvisioningUpdated e) {
+            details.set("changed", json.valueToTree(changedFields(details.path("before"), details.path("after"))));
+        }
+        String resolution = payload instanceof UserProvisioned e ? e.roleResolution()
+                : payload instanceof SessionStarted e ? e.roleResolution() : null;
+        if (resolution != null && (resolution.equals(RoleResolution.ROLE_MISSING) || resolution.startsWith(RoleResolution.ROLE_UNKNOWN_PREFIX))) {
+            details.put("note", resolution);
+        }
+        if (payload instanceof RoleChangeSkipped e) {
+            details.put("note", e.reason());
+        }
+        return details;
+    }
+
+    private static List<String> changedFields(JsonNode before, JsonNode after) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        before.fieldNames().forEachRemaining(names::add);
+        after.fieldNames().forEachRemaining(names::add);
+        return names.stream().filter(n -> !before.path(n).equals(after.path(n))).toList();
+    }
+
+    private static String summaryOf(Object payload, String key, String email) {
+        String who = email != null ? email : key;
+        if (payload instanceof WorkspaceCreated e) {
+            return "Workspace '" + e.name() + "' created with owner " + e.ownerEmail();
+        } else if (payload instanceof RoleDefined e) {
+            return (e.builtIn() ? "Built-in role " : "Role ") + e.name() + " defined with " + String.join(", ", e.permissions());
+        } else if (payload instanceof RoleRemoved e) {
+            return "Role " + e.name() + " removed";
+        } else if (payload instanceof SsoConfigured e) {
+            return (e.before() == null ? "SSO configured" : "SSO configuration updated") + " for IdP " + e.after().idpEntityId()
+                    + (e.after().active() ? " (active)" : " (inactive)");
+        } else if (payload instanceof ProvisioningEnabled e) {
+            return "JIT provisioning enabled with default role " + e.config().defaultRole();
+        } else if (payload instanceof ProvisioningUpdated) {
+            return "JIT provisioning configuration updated";
+        } else if (payload instanceof ProvisioningDisabled) {
+            return "JIT provisioning disabled";
+        } else if (payload instanceof ScimEnabled) {
+            return "SCIM provisioning enabled";
+        } else if (payload instanceof ScimDisabled) {
+            return "SCIM provisioning disabled";
+        } else if (payload instanceof SecuritySettingsChanged) {
+            return "Security settings changed";
+        } else if (payload instanceof UserProvisioned e) {
+            return "Member " + who + " created by " + e.origin() + " with role " + e.role() + (e.temporary() ? " (temporary)" : "");
+        } else if (payload instanceof UserInvited e) {
+            return "Member " + who + " invited with role " + e.role();
+        } else if (payload instanceof OwnerCreated e) {
+            return "Owner " + who + " created with role " + e.role();
+        } else if (payload instanceof RoleChanged e) {
+            return "Role of " + who + " changed from " + e.from() + " to " + e.to() + " by " + e.source();
+        } else if (payload instanceof RoleChangeSkipped e) {
+            return "Role change of " + who + " to " + e.attempted() + " not applied (" + e.reason() + "), kept " + e.kept();
+        } else if (payload instanceof SessionStarted e) {
+            return "Session of " + who + " started with role " + e.effectiveRole() + " via " + e.via();
+        } else if (payload instanceof SessionEnded e) {
+            return "Session of " + who + " ended (" + e.reason() + ")";
+        } else if (payload instanceof UserDeleted e) {
+            return "Member " + who + " deleted (" + e.reason() + ")";
+        } else if (payload instanceof LoginRejected e) {
+            return "Sign-in" + (who == null ? "" : " of " + who) + " rejected: " + e.code();
+        }
+        return payload.getClass().getSimpleName();
+    }
+
+    private static String typeOf(Class<?> record) {
+        try {
+            return (String) record.getField("TYPE").get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(record.getName() + " has no TYPE", e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jitprov.projection;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jitprov.eventstore.CloudEventEnvelope;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The Kafka side of the projections: one channel and one consumer group per projection (application.properties,
+ * section Projections), so each reads the whole topic at its own pace and can be replayed alone. Records arrive in
+ * order per key (stream), and each is applied before the next one is requested.
+ */
+@ApplicationScoped
+public class ProjectionConsumers {
+
+    public static final String MEMBERS_CHANNEL = "projection-members";
+    public static final String SESSIONS_CHANNEL = "projection-sessions";
+    public static final String AUDIT_CHANNEL = "projection-audit";
+
+    private static final Logger LOG = Logger.getLogger(ProjectionConsumers.class);
+
+    private final ProjectionApplier applier;
+    private final MembersProjection members;
+    private final SessionsProjection sessions;
+    private final AuditProjection audit;
+    private final ObjectMapper json;
+
+    public ProjectionConsumers(ProjectionApplier applier, MembersProjection members, SessionsProjection sessions,
+                               AuditProjection audit, ObjectMapper json) {
+        this.applier = applier;
+        this.members = members;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @Incoming(MEMBERS_CHANNEL)
+    public Uni<Void> members(String record) {
+        return consume(members, record);
+    }
+
+    @Incoming(SESSIONS_CHANNEL)
+    public Uni<Void> sessions(String record) {
+        return consume(sessions, record);
+    }
+
+    @Incoming(AUDIT_CHANNEL)
+    public Uni<Void> audit(String record) {
+        return consume(audit, record);
+    }
+
+    /** Never fails: a record that is not an envelope is logged and skipped (nothing to dedupe it by). */
+    public Uni<Void> consume(Projection projection, String record) {
+        CloudEventEnvelope envelope;
+        try {
+            envelope = CloudEventEnvelope.parse(json, record);
+        } catch (RuntimeException e) {
+            LOG.warnf("projection %s: skipping a record that is not a CloudEvents envelope: %s", projection.name(), e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        return applier.applyLive(projection, ProjectedEvent.of(envelope));
+    }
+}

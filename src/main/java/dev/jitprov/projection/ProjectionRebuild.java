@@ -1,0 +1,221 @@
+package dev.jitprov.projection;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jitprov.eventstore.EventMetadata;
+import dev.jitprov.eventstore.StoredEvent;
+import dev.jitprov.http.ProblemException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rebuilds a projection from the event store, the source of truth (never from Kafka, whose retention may not
+ * reach back to the first event).
+ *
+ * <p>Design: <b>pause, replay, resume</b>, with the pause held in the database. A rebuild
+ * <ol>
+ *   <li>closes the gate: {@code UPDATE projection_state SET rebuilding = true}. Live consumers read that row
+ *       {@code FOR SHARE} in every transaction, so the update waits for the ones in flight, and every later one
+ *       sees the gate closed and waits (retrying with a short poll) without committing anything. It works across
+ *       replicas because the gate is a row, not a flag in memory;</li>
+ *   <li>truncates the projection's tables and deletes its {@code processed_events} rows;</li>
+ *   <li>replays the store in {@code (transaction_id, position)} order below {@code pg_snapshot_xmin}, like the
+ *       Kafka relay, in batches of {@code jit.projections.rebuild-batch-size}, each batch one transaction in which
+ *       every event goes through {@link dev.jitprov.eventstore.ProcessedEvents#applyOnce}; it stops when a batch
+ *       comes back empty;</li>
+ *   <li>opens the gate. The live consumer resumes from its Kafka offset: events it had not read yet are either
+ *       in the replay (their processed row makes them no-ops) or newer than it; the relay publishes only below
+ *       {@code pg_snapshot_xmin} too, and that horizon only grows, so nothing the relay published is missing from
+ *       the replay, and per-stream order holds.</li>
+ * </ol>
+ * Why not let both run at once, each through applyOnce, "first wins"? The membership view is state: a live
+ * {@code RoleChanged} applied before the replay re-created its member would update nothing yet be marked done,
+ * and the replay would then skip it. Pausing costs view freshness during a rebuild (sign-ins go on; their events
+ * wait in Kafka) and buys a result equal to the live view.
+ *
+ * <p>A rebuild that fails (or a replica that dies) leaves the gate closed: the view is known incomplete, so live
+ * consumers keep waiting rather than build on it. Running the rebuild again with {@code force=true} recovers.
+ * Progress: a log line per batch, the gauge {@code jit.projection.rebuild.events} and {@code projection_state}.
+ */
+@ApplicationScoped
+public class ProjectionRebuild {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionRebuild.class);
+
+    private static final String READ_BATCH = "SELECT event_id, stream_id, version, type, workspace_id, payload::text AS payload, "
+            + "metadata->>'actor' AS actor, metadata->>'correlationId' AS correlation_id, metadata->>'causationId' AS causation_id, "
+            + "occurred_at, position, transaction_id::text AS transaction_id FROM events"
+            + " WHERE (transaction_id, position) > ($1::text::xid8, $2)"
+            + " AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+            + " ORDER BY transaction_id, position LIMIT $3";
+
+    /** What an operator sees of a projection. */
+    public record Status(String name, boolean rebuilding, boolean runningHere, Instant rebuildStartedAt,
+                         Instant rebuildFinishedAt, long rebuiltEvents, long lagEvents, double lagSeconds) {
+    }
+
+    private final Pool pool;
+    private final ProjectionApplier applier;
+    private final ProjectionLag lag;
+    private final ProjectionsConfig config;
+    private final ObjectMapper json;
+    private final Map<String, Projection> projections;
+    private final Map<String, AtomicLong> replayed = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+
+    public ProjectionRebuild(Pool pool, ProjectionApplier applier, ProjectionLag lag, ProjectionsConfig config, ObjectMapper json,
+                             MembersProjection members, SessionsProjection sessions, AuditProjection audit, MeterRegistry metrics) {
+        this.pool = pool;
+        this.applier = applier;
+        this.lag = lag;
+        this.config = config;
+        this.json = json;
+        this.projections = Map.of(members.name(), members, sessions.name(), sessions, audit.name(), audit);
+        for (String name : projections.keySet()) {
+            replayed.put(name, new AtomicLong());
+            Gauge.builder("jit.projection.rebuild.events", replayed.get(name), AtomicLong::get).tag("projection", name)
+                    .description("Events replayed by the current (or last) rebuild").register(metrics);
+        }
+    }
+
+    public Optional<Projection> projection(String name) {
+        return Optional.ofNullable(projections.get(name));
+    }
+
+    /**
+     * Closes the gate and starts the rebuild in the background; answers once the gate is closed.
+     *
+     * @param force also when the gate is already closed (a rebuild that failed or whose replica died)
+     */
+    public Uni<Status> start(String name, boolean force) {
+        Projection projection = projection(name).orElseThrow(() ->
+                ProblemException.notFound("unknown_projection", "no projection '" + name + "'; known: " + String.join(", ", projections.keySet())));
+        if (running.putIfAbsent(name, Boolean.TRUE) != null) {
+            throw ProblemException.conflict("rebuild_in_progress", "projection " + name + " is being rebuilt by this replica");
+        }
+        return pool.preparedQuery("UPDATE projection_state SET rebuilding = true, rebuild_started_at = now(), rebuild_finished_at = NULL, "
+                        + "rebuilt_events = 0 WHERE name = $1 AND (NOT rebuilding OR $2) RETURNING name")
+                .execute(Tuple.of(name, force))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ProblemException.conflict("rebuild_in_progress",
+                                "projection " + name + " is being rebuilt; use force=true if that rebuild died"));
+                    }
+                    replayed.get(name).set(0);
+                    lag.reset(name);
+                    LOG.infof("rebuild of projection %s: gate closed, truncating %s", name, projection.tables());
+                    run(projection).subscribe().with(
+                            total -> {
+                                running.remove(name);
+                                LOG.infof("rebuild of projection %s: done, %d events replayed; live consumer resumes", name, total);
+                            },
+                            failure -> {
+                                running.remove(name);
+                                LOG.errorf(failure, "rebuild of projection %s failed; the gate stays closed, run it again with force=true", name);
+                            });
+                    return status(name);
+                })
+                .onFailure().invoke(failure -> running.remove(name));
+    }
+
+    /** The rebuild itself (callers normally use {@link #start}); emits the number of events replayed. */
+    Uni<Long> run(Projection projection) {
+        return pool.withTransaction(conn -> truncate(conn, projection))
+                .flatMap(ignored -> replayFrom(projection, "0", 0, 0))
+                .flatMap(total -> pool.preparedQuery("UPDATE projection_state SET rebuilding = false, rebuild_finished_at = now(), "
+                                + "rebuilt_events = $2 WHERE name = $1").execute(Tuple.of(projection.name(), total))
+                        .replaceWith(total));
+    }
+
+    private Uni<Void> truncate(SqlConnection conn, Projection projection) {
+        return conn.query("TRUNCATE " + String.join(", ", projection.tables())).execute()
+                .flatMap(ignored -> conn.preparedQuery("DELETE FROM processed_events WHERE consumer = $1")
+                        .execute(Tuple.of(projection.consumer())))
+                .replaceWithVoid();
+    }
+
+    /** One batch per transaction; recursion on the event loop is bounded by the number of batches (each async). */
+    private Uni<Long> replayFrom(Projection projection, String lastTransaction, long lastPosition, long total) {
+        long started = System.nanoTime();
+        return pool.withTransaction(conn -> conn.preparedQuery(READ_BATCH)
+                        .execute(Tuple.of(lastTransaction, lastPosition, config.rebuildBatchSize()))
+                        .flatMap(rows -> {
+                            List<StoredEvent> batch = new ArrayList<>(rows.size());
+                            rows.forEach(row -> batch.add(toEvent(row)));
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (StoredEvent event : batch) {
+                                chain = chain.flatMap(ignored -> applier.applyInRebuild(conn, projection, ProjectedEvent.of(json, event)).replaceWithVoid());
+                            }
+                            return chain.flatMap(ignored -> batch.isEmpty() ? Uni.createFrom().voidItem()
+                                            : conn.preparedQuery("UPDATE projection_state SET rebuilt_events = $2 WHERE name = $1")
+                                            .execute(Tuple.of(projection.name(), total + batch.size())).replaceWithVoid())
+                                    .replaceWith(batch);
+                        }))
+                .flatMap(batch -> {
+                    if (batch.isEmpty()) {
+                        return Uni.createFrom().item(total);
+                    }
+                    StoredEvent last = batch.get(batch.size() - 1);
+                    long sum = total + batch.size();
+                    replayed.get(projection.name()).set(sum);
+                    batch.forEach(event -> lag.applied(projection.name(), event.position()));
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    LOG.infof("rebuild of projection %s: %d events replayed (batch of %d at %.0f events/s, up to position %d)",
+                            projection.name(), sum, batch.size(), batch.size() / Math.max(seconds, 1e-6), last.position());
+                    return replayFrom(projection, last.transactionId(), last.position(), sum);
+                });
+    }
+
+    public Uni<List<Status>> statuses() {
+        return pool.query("SELECT name, rebuilding, rebuild_started_at, rebuild_finished_at, rebuilt_events FROM projection_state ORDER BY name")
+                .execute().map(rows -> {
+                    List<Status> result = new ArrayList<>();
+                    rows.forEach(row -> result.add(toStatus(row)));
+                    return result;
+                });
+    }
+
+    public Uni<Status> status(String name) {
+        return pool.preparedQuery("SELECT name, rebuilding, rebuild_started_at, rebuild_finished_at, rebuilt_events FROM projection_state WHERE name = $1")
+                .execute(Tuple.of(name))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.notFound("unknown_projection", "no projection '" + name + "'");
+                    }
+                    return toStatus(rows.iterator().next());
+                });
+    }
+
+    private Status toStatus(Row row) {
+        String name = row.getString("name");
+        var started = row.getOffsetDateTime("rebuild_started_at");
+        var finished = row.getOffsetDateTime("rebuild_finished_at");
+        boolean known = projections.containsKey(name);
+        return new Status(name, row.getBoolean("rebuilding"), running.containsKey(name),
+                started == null ? null : started.toInstant(), finished == null ? null : finished.toInstant(),
+                running.containsKey(name) ? replayed.get(name).get() : row.getLong("rebuilt_events"),
+                known ? lag.lagEvents(name) : 0, known ? lag.lagSeconds(name) : 0);
+    }
+
+    private static StoredEvent toEvent(Row row) {
+        return new StoredEvent(row.getUUID("event_id"), row.getString("stream_id"), row.getInteger("version"), row.getString("type"),
+                row.getString("workspace_id"), row.getString("payload"),
+                new EventMetadata(row.getString("workspace_id"), row.getString("actor"), row.getString("correlation_id"),
+                        row.getString("causation_id")),
+                row.getOffsetDateTime("occurred_at").toInstant(), row.getLong("position"), row.getString("transaction_id"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.jitprov.projection;
+
+import dev.jitprov.provisioning.MemberEvent.SessionEnded;
+import dev.jitprov.provisioning.MemberEvent.SessionStarted;
+import dev.jitprov.provisioning.MemberEvent.UserDeleted;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.jitprov.projection.MembersProjection.utc;
+
+/**
+ * The sessions view ({@code sessions_view}): active sessions with their effective role (R9), started and expiry
+ * times. An ended session is removed; so are all sessions of a deleted member (the domain ends them first anyway).
+ * A session past its expiry with no end event yet is filtered by readers ({@code expires_at > now()}).
+ */
+@ApplicationScoped
+public class SessionsProjection implements Projection {
+
+    public static final String NAME = "sessions";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> tables() {
+        return List.of("sessions_view");
+    }
+
+    @Override
+    public Uni<Void> apply(SqlConnection conn, ProjectedEvent event, Object payload) {
+        String key = event.memberKey();
+        if (key == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (payload instanceof SessionStarted e) {
+            return conn.preparedQuery("INSERT INTO sessions_view (session_id, workspace_id, member_key, effective_role, via, "
+                            + "started_at, expires_at, last_position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id) DO NOTHING")
+                    .execute(Tuple.tuple(Arrays.asList(UUID.fromString(e.sessionId()), event.workspaceId(), key, e.effectiveRole(),
+                            e.via() == null ? null : e.via().name(), utc(e.startedAt()), utc(e.expiresAt()), event.position())))
+                    .replaceWithVoid();
+        } else if (payload instanceof SessionEnded e) {
+            return conn.preparedQuery("DELETE FROM sessions_view WHERE session_id = $1")
+                    .execute(Tuple.of(UUID.fromString(e.sessionId()))).replaceWithVoid();
+        } else if (payload instanceof UserDeleted) {
+            return conn.preparedQuery("DELETE FROM sessions_view WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(event.workspaceId(), key)).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+}
