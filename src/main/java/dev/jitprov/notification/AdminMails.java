@@ -7,7 +7,7 @@ import io.quarkus.qute.CheckedTemplate;
  * Type-safe mail templates: {@code templates/AdminMails/<name>.html} and {@code .txt} are the HTML and text parts
  * of one mail; a parameter missing from a template fails the build, not a send.
  */
-@CheckedTemplate
+@CheckedTemplate(basePath = "AdminMails")
 public class AdminMails {
 
     private AdminMails() {
