@@ -20,7 +20,8 @@ CREATE INDEX expiry_deadlines_due ON expiry_deadlines (due_at);
 -- Admin e-mails waiting to be sent. UNIQUE (event_id, recipient): one mail per event and admin, however
 -- often the event is delivered. status PENDING -> SENDING (committed before the SMTP call) -> SENT; a failed
 -- send goes back to PENDING with a later next_attempt_at. A crash during the send leaves SENDING: never
--- sent twice (at most once), visible to operators.
+-- sent twice (at most once), visible to operators. HELD: a new-member mail kept for the daily digest;
+-- DIGESTED: folded into a digest row (kind MEMBER_DIGEST), which is sent like any other row.
 CREATE TABLE notification_outbox (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_id        UUID        NOT NULL,
@@ -28,7 +29,7 @@ CREATE TABLE notification_outbox (
     workspace_id    TEXT        NOT NULL,
     kind            TEXT        NOT NULL,
     params          JSONB       NOT NULL,
-    status          TEXT        NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENDING', 'SENT')),
+    status          TEXT        NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENDING', 'SENT', 'HELD', 'DIGESTED')),
     attempts        INT         NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMPTZ NOT NULL,
     created_at      TIMESTAMPTZ NOT NULL,
@@ -37,3 +38,13 @@ CREATE TABLE notification_outbox (
     UNIQUE (event_id, recipient)
 );
 CREATE INDEX notification_outbox_pending ON notification_outbox (next_attempt_at) WHERE status = 'PENDING';
+
+-- Per-workspace choice of the admins: new-member mails at once (IMMEDIATE) or one daily digest (DAILY_DIGEST).
+-- JIT enabled/disabled mails are always sent at once. Kept beside the log: a notification preference is not
+-- part of the provisioning domain.
+CREATE TABLE notification_preferences (
+    workspace_id     TEXT PRIMARY KEY,
+    new_member_mails TEXT        NOT NULL CHECK (new_member_mails IN ('IMMEDIATE', 'DAILY_DIGEST')),
+    updated_by       TEXT        NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL
+);

@@ -17,5 +17,7 @@ public class AdminMails {
 
     public static native MailTemplateInstance jitDisabled(String workspace, String actor, String at);
 
+    public static native MailTemplateInstance memberDigest(String workspace, java.util.List<DigestEntry> members);
+
     public static native MailTemplateInstance memberProvisioned(String workspace, String email, String role, boolean temporary, String at);
 }

@@ -104,8 +104,11 @@ public class AdminNotifier {
                 params = Map.of("workspace", name, "email", e.email(), "role", e.role(), "temporary", e.temporary(), "at", format(e.at()));
             }
             OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-            return conn.preparedQuery("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, next_attempt_at, created_at) "
-                            + "SELECT $1, email, $2, $3, $4, $5, $5 FROM member_index WHERE workspace_id = $2 AND role = ANY($6) "
+            // A workspace that chose the daily digest gets its new-member mails HELD for DigestJob; the others PENDING.
+            return conn.preparedQuery("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, status, next_attempt_at, created_at) "
+                            + "SELECT $1, email, $2, $3, $4, CASE WHEN $3 = 'MEMBER_PROVISIONED' AND EXISTS (SELECT 1 FROM notification_preferences p "
+                            + "WHERE p.workspace_id = $2 AND p.new_member_mails = 'DAILY_DIGEST') THEN 'HELD' ELSE 'PENDING' END, $5, $5 "
+                            + "FROM member_index WHERE workspace_id = $2 AND role = ANY($6) "
                             + "ON CONFLICT (event_id, recipient) DO NOTHING")
                     .execute(Tuple.tuple(List.of(envelope.id(), ws, kind.name(), new JsonObject(params), now, adminRoles)))
                     .invoke(rows -> LOG.debugf("notification: %s of %s queued for %d admins", kind, ws, rows.rowCount()))

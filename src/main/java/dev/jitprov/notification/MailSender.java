@@ -119,6 +119,14 @@ public class MailSender {
                 return AdminMails.memberProvisioned(p.getString("workspace"), p.getString("email"), p.getString("role"),
                         p.getBoolean("temporary", false), p.getString("at"))
                         .subject("New member " + p.getString("email") + " in " + p.getString("workspace"));
+            case MEMBER_DIGEST:
+                List<DigestEntry> entries = new ArrayList<>();
+                p.getJsonArray("members").forEach(item -> {
+                    JsonObject m = item instanceof JsonObject o ? o : JsonObject.mapFrom(item);
+                    entries.add(new DigestEntry(m.getString("email"), m.getString("role"), m.getBoolean("temporary", false), m.getString("at")));
+                });
+                return AdminMails.memberDigest(p.getString("workspace"), entries)
+                        .subject("New members in " + p.getString("workspace") + ": " + entries.size());
             default:
                 throw new IllegalStateException("unknown mail kind " + mail.kind());
         }

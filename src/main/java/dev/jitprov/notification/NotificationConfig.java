@@ -25,6 +25,10 @@ public interface NotificationConfig {
     @WithDefault("50")
     int batchSize();
 
+    /** When held new-member mails are folded into one digest per admin (Quartz-style cron, server time zone). */
+    @WithDefault("0 0 7 * * ?")
+    String digestCron();
+
     Retry retry();
 
     /** Exponential backoff while the SMTP server refuses or is away: initial, doubled per attempt, capped. */

@@ -40,6 +40,8 @@ class AdminMailTest {
 
     @Inject
     Pool pool;
+    @Inject
+    DigestJob digests;
 
     @Test
     @DisplayName("R16: enable, JIT creation and disable each give exactly one e-mail per admin, also when an event is delivered twice")
@@ -95,6 +97,31 @@ class AdminMailTest {
         }
         awaitOneEach(List.of(s.ownerEmail), ENABLED + name);
         assertThat(Db.count(pool, "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENT'", s.workspaceId)).isOne();
+    }
+
+    @Test
+    @DisplayName("R16: a workspace that opted out of new-member mails gets one daily digest per admin instead")
+    void r16_dailyDigestInsteadOfNewMemberMails() {
+        String name = "r16-digest-" + UUID.randomUUID().toString().substring(0, 6);
+        Scenario s = Scenario.withJit(name, Map.of());
+        s.admin().body(Map.of("newMemberMails", "DAILY_DIGEST")).put("/api/workspaces/" + s.workspaceId + "/notifications")
+                .then().statusCode(200);
+        s.admin().get("/api/workspaces/" + s.workspaceId + "/notifications").then().statusCode(200)
+                .body("newMemberMails", org.hamcrest.Matchers.equalTo("DAILY_DIGEST"));
+        String first = "first-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String second = "second-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        s.signIn(first);
+        s.signIn(second);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(pool,
+                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'HELD'", s.workspaceId) == 2);
+
+        digests.compile().await().indefinitely();
+        digests.compile().await().indefinitely();
+
+        awaitOneEach(List.of(s.ownerEmail), "New members in " + name);
+        MimeMessage digest = mailsTo(s.ownerEmail, "New members in " + name).get(0);
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(digest)).contains(first).contains(second);
+        assertThat(mailsTo(s.ownerEmail, NEW_MEMBER)).isEmpty();
     }
 
     private static String invite(Scenario s, String role) {
