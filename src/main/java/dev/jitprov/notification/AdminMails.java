@@ -1,0 +1,23 @@
+package dev.jitprov.notification;
+
+import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
+import io.quarkus.qute.CheckedTemplate;
+
+/**
+ * Type-safe mail templates: {@code templates/AdminMails/<name>.html} and {@code .txt} are the HTML and text parts
+ * of one mail; a parameter missing from a template fails the build, not a send.
+ */
+@CheckedTemplate(basePath = "AdminMails")
+public class AdminMails {
+
+    private AdminMails() {
+    }
+
+    public static native MailTemplateInstance jitEnabled(String workspace, String actor, String defaultRole, boolean deleteAtSessionEnd, String at);
+
+    public static native MailTemplateInstance jitDisabled(String workspace, String actor, String at);
+
+    public static native MailTemplateInstance memberDigest(String workspace, java.util.List<DigestEntry> members);
+
+    public static native MailTemplateInstance memberProvisioned(String workspace, String email, String role, boolean temporary, String at);
+}

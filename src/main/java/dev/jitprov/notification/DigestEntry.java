@@ -1,0 +1,5 @@
+package dev.jitprov.notification;
+
+/** One new member in a daily digest. */
+public record DigestEntry(String email, String role, boolean temporary, String at) {
+}

@@ -1,0 +1,143 @@
+package dev.jitprov.notification;
+
+import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends queued admin mails (R16): at most once per event and recipient, retried with exponential backoff while
+ * the SMTP server is down.
+ *
+ * <p>Which side of the send is recorded: BEFORE. One statement moves due rows from {@code PENDING} to
+ * {@code SENDING} (claimed with {@code FOR UPDATE SKIP LOCKED}, so replicas never claim the same row) and commits;
+ * only then is the mail handed to SMTP. A success marks it {@code SENT}; a failure reported by the mailer puts it
+ * back to {@code PENDING} with a later {@code next_attempt_at}. A crash between the claim and the outcome leaves the
+ * row in {@code SENDING} and it is never sent again: a lost mail is preferred to a duplicate (R16 says at most
+ * once). The one ambiguous case is an SMTP failure after the server accepted the data (a timeout on the final
+ * reply); it is retried, which may duplicate that single mail.
+ */
+@ApplicationScoped
+public class MailSender {
+
+    private static final Logger LOG = Logger.getLogger(MailSender.class);
+
+    private static final String CLAIM = "UPDATE notification_outbox SET status = 'SENDING', attempts = attempts + 1 "
+            + "WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'PENDING' AND next_attempt_at <= $1 "
+            + "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+            + "RETURNING id, recipient, kind, params, attempts";
+
+    private final Pool pool;
+    private final NotificationConfig config;
+    private final Clock clock;
+
+    public MailSender(Pool pool, NotificationConfig config, Clock clock) {
+        this.pool = pool;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    record PendingMail(long id, String recipient, MailKind kind, JsonObject params, int attempts) {
+    }
+
+    @Scheduled(identity = "admin-mail-sender", every = "{jit.notification.send-interval}", delayed = "{jit.notification.send-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sendDue() {
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sendBatch()
+                .onFailure().invoke(f -> LOG.warnf("mail sender round failed, next round retries: %s", f.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Claims and sends one batch; returns how many mails were claimed. */
+    public Uni<Integer> sendBatch() {
+        Instant now = clock.instant();
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), config.batchSize())).flatMap(rows -> {
+            List<PendingMail> mails = new ArrayList<>(rows.size());
+            rows.forEach(row -> mails.add(toMail(row)));
+            if (mails.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Uni<Void>> sends = new ArrayList<>(mails.size());
+            for (PendingMail mail : mails) {
+                sends.add(send(mail));
+            }
+            return Uni.join().all(sends).andCollectFailures().replaceWith(mails.size());
+        });
+    }
+
+    private Uni<Void> send(PendingMail mail) {
+        return Uni.createFrom().deferred(() -> render(mail).to(mail.recipient()).from(config.from()).send())
+                .flatMap(ignored -> pool.preparedQuery("UPDATE notification_outbox SET status = 'SENT', sent_at = $2, last_error = NULL WHERE id = $1")
+                        .execute(Tuple.of(mail.id(), utc(clock.instant()))).replaceWithVoid())
+                .onFailure().recoverWithUni(failure -> {
+                    Duration backoff = backoff(mail.attempts());
+                    LOG.warnf("mail %d (%s) to %s failed on attempt %d, retrying in %s: %s", mail.id(), mail.kind(), mail.recipient(),
+                            mail.attempts(), backoff, failure.toString());
+                    return pool.preparedQuery("UPDATE notification_outbox SET status = 'PENDING', next_attempt_at = $2, last_error = $3 WHERE id = $1")
+                            .execute(Tuple.of(mail.id(), utc(clock.instant().plus(backoff)), String.valueOf(failure)))
+                            .replaceWithVoid();
+                });
+    }
+
+    /** initial * 2^(attempts-1), capped. */
+    Duration backoff(int attempts) {
+        Duration initial = config.retry().initialBackoff();
+        Duration max = config.retry().maxBackoff();
+        int doublings = Math.min(Math.max(0, attempts - 1), 30);
+        Duration next = initial.multipliedBy(1L << doublings);
+        return next.compareTo(max) > 0 || next.isNegative() ? max : next;
+    }
+
+    private static MailTemplateInstance render(PendingMail mail) {
+        JsonObject p = mail.params();
+        switch (mail.kind()) {
+            case JIT_ENABLED:
+                return AdminMails.jitEnabled(p.getString("workspace"), p.getString("actor"), p.getString("defaultRole"),
+                        p.getBoolean("deleteAtSessionEnd", false), p.getString("at"))
+                        .subject("JIT provisioning enabled for " + p.getString("workspace"));
+            case JIT_DISABLED:
+                return AdminMails.jitDisabled(p.getString("workspace"), p.getString("actor"), p.getString("at"))
+                        .subject("JIT provisioning disabled for " + p.getString("workspace"));
+            case MEMBER_PROVISIONED:
+                return AdminMails.memberProvisioned(p.getString("workspace"), p.getString("email"), p.getString("role"),
+                        p.getBoolean("temporary", false), p.getString("at"))
+                        .subject("New member " + p.getString("email") + " in " + p.getString("workspace"));
+            case MEMBER_DIGEST:
+                List<DigestEntry> entries = new ArrayList<>();
+                p.getJsonArray("members").forEach(item -> {
+                    JsonObject m = item instanceof JsonObject o ? o : JsonObject.mapFrom(item);
+                    entries.add(new DigestEntry(m.getString("email"), m.getString("role"), m.getBoolean("temporary", false), m.getString("at")));
+                });
+                return AdminMails.memberDigest(p.getString("workspace"), entries)
+                        .subject("New members in " + p.getString("workspace") + ": " + entries.size());
+            default:
+                throw new IllegalStateException("unknown mail kind " + mail.kind());
+        }
+    }
+
+    private static PendingMail toMail(Row row) {
+        return new PendingMail(row.getLong("id"), row.getString("recipient"), MailKind.valueOf(row.getString("kind")),
+                row.getJsonObject("params"), row.getInteger("attempts"));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

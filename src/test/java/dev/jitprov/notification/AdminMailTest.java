@@ -1,0 +1,171 @@
+package dev.jitprov.notification;
+
+import dev.jitprov.provisioning.WorkspaceState;
+import dev.jitprov.stack.TestStack;
+import dev.jitprov.stack.TopicReader;
+import dev.jitprov.support.Db;
+import dev.jitprov.support.Scenario;
+import com.icegreen.greenmail.util.GreenMail;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** R16 against a real SMTP server (GreenMail): one mail per event and admin, whatever happens on the way. */
+@QuarkusTest
+class AdminMailTest {
+
+    private static final String ENABLED = "JIT provisioning enabled for ";
+    private static final String DISABLED = "JIT provisioning disabled for ";
+    private static final String NEW_MEMBER = "New member ";
+
+    @Inject
+    Pool pool;
+    @Inject
+    DigestJob digests;
+
+    @Test
+    @DisplayName("R16: enable, JIT creation and disable each give exactly one e-mail per admin, also when an event is delivered twice")
+    void r16_oneMailPerAdminPerEventDespiteRedelivery() throws Exception {
+        String name = "r16-mail-" + UUID.randomUUID().toString().substring(0, 6);
+        Scenario s = Scenario.withSso(name);
+        String secondAdmin = invite(s, "Admin");
+        String manager = invite(s, "Manager");
+        List<String> admins = List.of(s.ownerEmail, secondAdmin);
+
+        s.enableJit(Map.of()).then().statusCode(200);
+        awaitOneEach(admins, ENABLED + name);
+
+        String newcomer = "newcomer-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        s.signIn(newcomer);
+        awaitOneEach(admins, NEW_MEMBER + newcomer);
+
+        // Deliver the enable event a second time, as a relay retry or a replayed offset would.
+        redeliver(WorkspaceState.streamId(s.workspaceId), "provisioning.enabled.v1");
+
+        // The disable event has the same key, so it is consumed after the duplicate: once its mails are there,
+        // the duplicate has been handled.
+        s.admin().delete("/api/workspaces/" + s.workspaceId + "/provisioning").then().statusCode(200);
+        awaitOneEach(admins, DISABLED + name);
+
+        for (String admin : admins) {
+            assertThat(mailsTo(admin, ENABLED + name)).hasSize(1);
+            assertThat(mailsTo(admin, NEW_MEMBER + newcomer)).hasSize(1);
+            assertThat(mailsTo(admin, DISABLED + name)).hasSize(1);
+        }
+        assertThat(mailsTo(manager, "")).isEmpty();
+        assertThat(mailsTo(newcomer, "")).isEmpty();
+        MimeMessage mail = mailsTo(s.ownerEmail, ENABLED + name).get(0);
+        assertThat(mail.getContentType()).startsWith("multipart/alternative");
+        assertThat(Db.count(pool, "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENT'", s.workspaceId))
+                .isEqualTo(6);
+    }
+
+    @Test
+    @DisplayName("R16: while SMTP is down the mail is retried with backoff and arrives once when it is back")
+    void r16_retriedWhileSmtpIsDown() {
+        String name = "r16-smtp-down-" + UUID.randomUUID().toString().substring(0, 6);
+        Scenario s = Scenario.withSso(name);
+        GreenMail smtp = TestStack.smtp();
+        smtp.stop();
+        try {
+            s.enableJit(Map.of()).then().statusCode(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(pool,
+                    "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'PENDING' AND attempts >= 2 AND last_error IS NOT NULL",
+                    s.workspaceId) == 1);
+        } finally {
+            smtp.start();
+        }
+        awaitOneEach(List.of(s.ownerEmail), ENABLED + name);
+        assertThat(Db.count(pool, "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENT'", s.workspaceId)).isOne();
+    }
+
+    @Test
+    @DisplayName("R16: a workspace that opted out of new-member mails gets one daily digest per admin instead")
+    void r16_dailyDigestInsteadOfNewMemberMails() {
+        String name = "r16-digest-" + UUID.randomUUID().toString().substring(0, 6);
+        Scenario s = Scenario.withJit(name, Map.of());
+        s.admin().body(Map.of("newMemberMails", "DAILY_DIGEST")).put("/api/workspaces/" + s.workspaceId + "/notifications")
+                .then().statusCode(200);
+        s.admin().get("/api/workspaces/" + s.workspaceId + "/notifications").then().statusCode(200)
+                .body("newMemberMails", org.hamcrest.Matchers.equalTo("DAILY_DIGEST"));
+        String first = "first-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String second = "second-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        s.signIn(first);
+        s.signIn(second);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(pool,
+                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'HELD'", s.workspaceId) == 2);
+
+        digests.compile().await().indefinitely();
+        digests.compile().await().indefinitely();
+
+        awaitOneEach(List.of(s.ownerEmail), "New members in " + name);
+        MimeMessage digest = mailsTo(s.ownerEmail, "New members in " + name).get(0);
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(digest)).contains(first).contains(second);
+        assertThat(mailsTo(s.ownerEmail, NEW_MEMBER)).isEmpty();
+    }
+
+    private static String invite(Scenario s, String role) {
+        String email = role.toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        s.admin().body(Map.of("email", email, "role", role)).post("/api/workspaces/" + s.workspaceId + "/members").then().statusCode(201);
+        return email;
+    }
+
+    private static void awaitOneEach(List<String> recipients, String subjectPrefix) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> recipients.stream().allMatch(r -> mailsTo(r, subjectPrefix).size() >= 1));
+        for (String r : recipients) {
+            assertThat(mailsTo(r, subjectPrefix)).as("mails to %s starting %s", r, subjectPrefix).hasSize(1);
+        }
+    }
+
+    private static List<MimeMessage> mailsTo(String recipient, String subjectPrefix) {
+        return Arrays.stream(TestStack.smtp().getReceivedMessages()).filter(m -> {
+            try {
+                Address[] to = m.getAllRecipients();
+                return to != null && Arrays.stream(to).anyMatch(a -> a.toString().equalsIgnoreCase(recipient))
+                        && m.getSubject() != null && m.getSubject().startsWith(subjectPrefix);
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static void redeliver(String key, String type) throws Exception {
+        ConsumerRecord<String, String> original;
+        try (TopicReader reader = new TopicReader("provisioning-events")) {
+            List<ConsumerRecord<String, String>> records = reader.readUntil(rs -> rs.stream().anyMatch(r -> matches(r, key, type)),
+                    Duration.ofSeconds(30));
+            original = records.stream().filter(r -> matches(r, key, type)).findFirst().orElseThrow();
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafka().bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(original.topic(), original.key(), original.value())).get();
+        }
+    }
+
+    private static boolean matches(ConsumerRecord<String, String> record, String key, String type) {
+        return key.equals(record.key()) && type.equals(TopicReader.headers(record).get("ce_type"));
+    }
+}
