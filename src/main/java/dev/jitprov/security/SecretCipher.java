@@ -2,6 +2,7 @@ package dev.jitprov.security;
 
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -29,6 +30,7 @@ public class SecretCipher {
 
     private final SecretKey key;
 
+    @Inject
     public SecretCipher(TwoFactorConfig config) {
         this(config.encryptionKey());
     }

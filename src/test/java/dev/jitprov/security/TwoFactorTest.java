@@ -219,7 +219,7 @@ class TwoFactorTest {
             Enrolled enrolled = enroll(s.signIn("dan@example.com", "Analyst"));
 
             Response acs = s.postAcs(s.signedResponse("dan@example.com", "Analyst"));
-            acs.then().statusCode(303).header("Location", startsWith("/2fa"));
+            acs.then().statusCode(303).header("Location", containsString("/2fa?next=%2Fconsole"));
             String cookie = acs.getCookie("jit_session");
             given().cookie("jit_session", cookie).get("/api/2fa").then().statusCode(200).body("state", equalTo("verify"))
                     .body("secret", org.hamcrest.Matchers.nullValue());
