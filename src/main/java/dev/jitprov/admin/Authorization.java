@@ -92,6 +92,10 @@ public class Authorization {
                         "the session has ended or expired; sign in again"));
             }
             BrowserSessions.LiveSession session = found.get();
+            if (session.twoFactorPending()) {
+                return Uni.createFrom().failure(ProblemException.unauthorized("two_factor_required",
+                        "complete two-factor authentication first (/2fa in a browser, /api/2fa for API clients)"));
+            }
             return workspaces.load(pool, session.workspaceId()).map(ws ->
                     new Caller(session.workspaceId(), session.memberKey(), session.effectiveRole(),
                             permissionsOf(ws, session.effectiveRole()), session.sessionId(), false));

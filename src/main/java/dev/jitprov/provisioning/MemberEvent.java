@@ -65,4 +65,36 @@ public sealed interface MemberEvent {
     record UserDeleted(DeletionReason reason, Actor actor, Instant at) implements MemberEvent {
         public static final String TYPE = "user.deleted.v1";
     }
+
+    /**
+     * The member enrolled a TOTP authenticator (R14) with the first valid code; the pending session
+     * {@code sessionId} became active. No secret, code or recovery code is ever part of an event.
+     *
+     * @param recoveryCodes how many one-time recovery codes were issued (shown once, stored hashed)
+     */
+    record TwoFactorEnrolled(String sessionId, int recoveryCodes, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "two-factor.enrolled.v1";
+    }
+
+    /** A valid second factor made the pending session {@code sessionId} active (R14). */
+    record TwoFactorVerified(String sessionId, TwoFactorMethod method, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "two-factor.verified.v1";
+    }
+
+    /**
+     * A second-factor attempt failed (R14).
+     *
+     * @param reason      {@code invalid_code} or {@code code_reused}
+     * @param failures    consecutive failures of the member so far (0 once a lock was set)
+     * @param lockedUntil set when this failure locked the member's second factor; null otherwise
+     */
+    record TwoFactorFailed(String sessionId, String reason, int failures, Instant lockedUntil, Actor actor, Instant at)
+            implements MemberEvent {
+        public static final String TYPE = "two-factor.failed.v1";
+    }
+
+    /** A one-time recovery code was spent (it never works again); {@code remaining} codes are left. */
+    record RecoveryCodeUsed(String sessionId, int remaining, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "two-factor.recovery-code-used.v1";
+    }
 }

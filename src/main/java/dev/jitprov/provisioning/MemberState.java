@@ -93,6 +93,12 @@ public record MemberState(
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
                     s.temporary, s.createdAt, s.lastSignInAt, sessions, v);
         }
+        if (event instanceof MemberEvent.TwoFactorEnrolled || event instanceof MemberEvent.TwoFactorVerified
+                || event instanceof MemberEvent.TwoFactorFailed || event instanceof MemberEvent.RecoveryCodeUsed) {
+            // Second-factor events are audit facts (R14); the factor's own state is kept beside the log.
+            return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, v);
+        }
         if (event instanceof UserDeleted) {
             return new MemberState(false, true, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
                     s.temporary, s.createdAt, s.lastSignInAt, Map.of(), v);

@@ -2,10 +2,13 @@ package dev.jitprov.saml;
 
 import dev.jitprov.http.ErrorPages;
 import dev.jitprov.http.ProblemException;
+import dev.jitprov.security.Firewall;
+import dev.jitprov.session.BrowserSessions;
 import dev.jitprov.session.CookieFactory;
 import dev.jitprov.session.RedirectPolicy;
 import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -21,6 +24,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** The SAML service provider of each workspace: ACS (HTTP-POST), SP metadata, SP-initiated login. */
@@ -34,9 +39,11 @@ public class AcsResource {
     private final CookieFactory cookies;
     private final RedirectPolicy redirects;
     private final AuthnRequests authnRequests;
+    private final Firewall firewall;
+    private final BrowserSessions sessions;
 
     public AcsResource(Workspaces workspaces, SamlSignIn signIn, SamlValidation validation, ErrorPages errors, CookieFactory cookies,
-                       RedirectPolicy redirects, AuthnRequests authnRequests) {
+                       RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall, BrowserSessions sessions) {
         this.workspaces = workspaces;
         this.signIn = signIn;
         this.validation = validation;
@@ -44,30 +51,45 @@ public class AcsResource {
         this.cookies = cookies;
         this.redirects = redirects;
         this.authnRequests = authnRequests;
+        this.firewall = firewall;
+        this.sessions = sessions;
     }
 
     @POST
     @Path("/acs")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Assertion Consumer Service (HTTP-POST binding, IdP- or SP-initiated)")
-    public Uni<Response> acs(@Context HttpHeaders headers, @PathParam("ws") String ws, @FormParam("SAMLResponse") String samlResponse,
-                             @FormParam("RelayState") String relayState) {
+    public Uni<Response> acs(@Context HttpHeaders headers, @Context HttpServerRequest request, @PathParam("ws") String ws,
+                             @FormParam("SAMLResponse") String samlResponse, @FormParam("RelayState") String relayState) {
         if (samlResponse == null || samlResponse.isBlank()) {
             return Uni.createFrom().item(errors.respond(headers, 400, "saml_response_missing", "Sign-in refused",
                     "The request carries no SAMLResponse form field.", null));
         }
         Optional<String> expected = Optional.ofNullable(headers.getCookies().get(AuthnRequests.COOKIE)).map(c -> c.getValue());
+        String clientAddress = Firewall.clientAddress(request);
         return workspaces.require(ws)
-                .flatMap(workspace -> signIn.signIn(workspace, samlResponse, expected))
-                .map(result -> {
+                // R15: the firewall before anything else (SAML validation included): nothing is read or provisioned.
+                .flatMap(workspace -> firewall.admit(workspace, clientAddress, "saml").flatMap(refusal -> refusal.isPresent()
+                        ? Uni.createFrom().item((SamlSignIn.Result) new SamlSignIn.Refused(refusal.get().code(), refusal.get().message(),
+                                refusal.get().reference(), 403))
+                        : signIn.signIn(workspace, samlResponse, expected)))
+                .flatMap(result -> {
                     if (result instanceof SamlSignIn.SignedIn done) {
-                        return Response.seeOther(redirects.target(relayState))
-                                .cookie(cookies.session(done.cookieSecret()), authnRequests.clearCookie(ws))
-                                .header("Cache-Control", "no-store")
-                                .build();
+                        // R14: a session opened while the workspace enforces 2FA waits for a second factor.
+                        return sessions.byId(done.sessionId()).map(session -> {
+                            URI target = redirects.target(relayState);
+                            if (session.isPresent() && session.get().twoFactorPending()) {
+                                target = URI.create("/2fa?next=" + URLEncoder.encode(target.toString(), StandardCharsets.UTF_8));
+                            }
+                            return Response.seeOther(target)
+                                    .cookie(cookies.session(done.cookieSecret()), authnRequests.clearCookie(ws))
+                                    .header("Cache-Control", "no-store")
+                                    .build();
+                        });
                     }
                     SamlSignIn.Refused refused = (SamlSignIn.Refused) result;
-                    return errors.respond(headers, refused.status(), refused.code(), "Sign-in refused", refused.message(), refused.reference());
+                    return Uni.createFrom().item(errors.respond(headers, refused.status(), refused.code(), "Sign-in refused", refused.message(),
+                            refused.reference()));
                 })
                 .onFailure(ProblemException.class).recoverWithItem(e -> {
                     ProblemException problem = (ProblemException) e;

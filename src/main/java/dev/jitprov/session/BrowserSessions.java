@@ -1,5 +1,6 @@
 package dev.jitprov.session;
 
+import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -16,28 +17,43 @@ import java.util.UUID;
 /**
  * Live browser sessions, kept beside the member's events in the same transaction (SessionStarted inserts a row,
  * SessionEnded and UserDeleted remove it), so a revoked or deleted member's cookie stops working at once.
+ * A session opened while the workspace enforces 2FA (R14) starts {@code twoFactorPending}: it authenticates
+ * nothing until {@link #activate} (after a valid second factor).
  */
 @ApplicationScoped
 public class BrowserSessions {
 
-    public record LiveSession(UUID sessionId, String workspaceId, String memberKey, String effectiveRole, Instant expiresAt) {
+    public record LiveSession(UUID sessionId, String workspaceId, String memberKey, String effectiveRole, Instant expiresAt,
+                              boolean twoFactorPending) {
     }
 
-    private final Pool pool;
+    private static final String COLUMNS = "session_id, workspace_id, member_key, effective_role, expires_at, two_factor_pending";
 
-    public BrowserSessions(Pool pool) {
+    private final Pool pool;
+    private final Workspaces workspaces;
+
+    public BrowserSessions(Pool pool, Workspaces workspaces) {
         this.pool = pool;
+        this.workspaces = workspaces;
     }
 
     /** Records a new session and returns the cookie secret (shown once, stored hashed). */
     public Uni<String> open(SqlClient tx, UUID sessionId, String workspaceId, String memberKey, String effectiveRole,
                             Instant startedAt, Instant expiresAt) {
         String secret = Secrets.newSecret("jits_");
-        return tx.preparedQuery("INSERT INTO auth_sessions (session_id, secret_hash, workspace_id, member_key, effective_role, started_at, expires_at) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        // The workspace as of this transaction decides whether the session waits for a second factor (R14).
+        return workspaces.load(tx, workspaceId).flatMap(workspace -> tx.preparedQuery(
+                        "INSERT INTO auth_sessions (session_id, secret_hash, workspace_id, member_key, effective_role, started_at, expires_at, two_factor_pending) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .execute(Tuple.tuple(java.util.List.of(sessionId, Secrets.sha256(secret), workspaceId, memberKey, effectiveRole,
-                        utc(startedAt), utc(expiresAt))))
+                        utc(startedAt), utc(expiresAt), workspace.security().twoFactorRequired()))))
                 .replaceWith(secret);
+    }
+
+    /** A pending session becomes active after a valid second factor (R14); false when it no longer exists. */
+    public Uni<Boolean> activate(SqlClient tx, UUID sessionId) {
+        return tx.preparedQuery("UPDATE auth_sessions SET two_factor_pending = FALSE WHERE session_id = $1")
+                .execute(Tuple.of(sessionId)).map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<Void> close(SqlClient tx, UUID sessionId) {
@@ -54,21 +70,21 @@ public class BrowserSessions {
         if (secret == null || secret.isBlank()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return pool.preparedQuery("SELECT session_id, workspace_id, member_key, effective_role, expires_at FROM auth_sessions "
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM auth_sessions "
                         + "WHERE secret_hash = $1 AND expires_at > $2")
                 .execute(Tuple.of(Secrets.sha256(secret), utc(now)))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSession(rows.iterator().next())));
     }
 
     public Uni<Optional<LiveSession>> byId(UUID sessionId) {
-        return pool.preparedQuery("SELECT session_id, workspace_id, member_key, effective_role, expires_at FROM auth_sessions WHERE session_id = $1")
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM auth_sessions WHERE session_id = $1")
                 .execute(Tuple.of(sessionId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSession(rows.iterator().next())));
     }
 
     private static LiveSession toSession(Row row) {
         return new LiveSession(row.getUUID("session_id"), row.getString("workspace_id"), row.getString("member_key"),
-                row.getString("effective_role"), row.getOffsetDateTime("expires_at").toInstant());
+                row.getString("effective_role"), row.getOffsetDateTime("expires_at").toInstant(), row.getBoolean("two_factor_pending"));
     }
 
     static OffsetDateTime utc(Instant instant) {

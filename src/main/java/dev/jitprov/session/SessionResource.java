@@ -11,10 +11,12 @@ import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.SessionEndReason;
 import dev.jitprov.provisioning.SignInDecider;
 import dev.jitprov.provisioning.SignInOutcome;
+import dev.jitprov.security.Firewall;
 import dev.jitprov.workspace.Workspaces;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
@@ -43,6 +45,10 @@ public class SessionResource {
     public record PasswordRequest(String workspace, String email, String password) {
     }
 
+    /** Password accepted, but the workspace enforces 2FA (R14): the cookie's session is pending until a code. */
+    public record TwoFactorChallenge(String status, UUID sessionId, String workspace, String page, String api) {
+    }
+
     public record SessionView(UUID sessionId, String workspace, UUID memberId, String memberKey, String effectiveRole,
                               Set<String> permissions, Instant expiresAt) {
     }
@@ -55,9 +61,10 @@ public class SessionResource {
     private final SessionConfig config;
     private final Authorization authorization;
     private final Clock clock;
+    private final Firewall firewall;
 
     public SessionResource(Pool pool, Workspaces workspaces, MemberStreams members, BrowserSessions sessions, CookieFactory cookies,
-                           SessionConfig config, Authorization authorization, Clock clock) {
+                           SessionConfig config, Authorization authorization, Clock clock, Firewall firewall) {
         this.pool = pool;
         this.workspaces = workspaces;
         this.members = members;
@@ -66,18 +73,27 @@ public class SessionResource {
         this.config = config;
         this.authorization = authorization;
         this.clock = clock;
+        this.firewall = firewall;
     }
 
     @POST
     @Path("/api/auth/password")
     @Operation(summary = "Password sign-in of a workspace owner (break-glass)")
-    public Uni<Response> password(PasswordRequest request) {
+    public Uni<Response> password(@Context HttpServerRequest http, PasswordRequest request) {
         if (request == null || request.workspace() == null || request.email() == null || request.password() == null) {
             throw ProblemException.badRequest("credentials_required", "send {workspace, email, password}");
         }
         String ws = request.workspace();
         String key = MemberKeys.normalize(request.email());
+        String clientAddress = Firewall.clientAddress(http);
         return workspaces.require(ws)
+                // R15: the firewall before the password is even checked.
+                .flatMap(state -> firewall.admit(state, clientAddress, "password").map(refusal -> {
+                    if (refusal.isPresent()) {
+                        throw ProblemException.forbidden(refusal.get().code(), refusal.get().message());
+                    }
+                    return state;
+                }))
                 .flatMap(state -> pool.preparedQuery("SELECT password_hash FROM credentials WHERE workspace_id = $1 AND member_key = $2")
                         .execute(Tuple.of(ws, key)))
                 .flatMap(rows -> {
@@ -96,14 +112,20 @@ public class SessionResource {
                         SignInOutcome outcome = SignInDecider.decidePasswordSignIn(ctx.member(), sessionId.toString(), clock.instant(),
                                 config.lifetime(), Actor.user(key));
                         return new MemberStreams.Decision<>(outcome instanceof SignInOutcome.Accepted a ? a.events() : List.of(), outcome);
-                    }).map(outcome -> {
+                    }).flatMap(outcome -> {
                         if (!(outcome.result() instanceof SignInOutcome.Accepted accepted)) {
                             throw ProblemException.unauthorized("invalid_credentials", "unknown e-mail or wrong password");
                         }
                         String secret = outcome.sessionSecrets().get(sessionId.toString());
-                        return Response.ok(new SessionView(sessionId, ws, MemberStreams.memberId(ws, key), key, accepted.effectiveRole(),
+                        return sessions.byId(sessionId).map(session -> {
+                            if (session.isPresent() && session.get().twoFactorPending()) {
+                                return Response.accepted(new TwoFactorChallenge("two_factor_required", sessionId, ws, "/2fa", "/api/2fa"))
+                                        .cookie(cookies.session(secret)).header("Cache-Control", "no-store").build();
+                            }
+                            return Response.ok(new SessionView(sessionId, ws, MemberStreams.memberId(ws, key), key, accepted.effectiveRole(),
                                         Set.of(), clock.instant().plus(config.lifetime())))
                                 .cookie(cookies.session(secret)).header("Cache-Control", "no-store").build();
+                        });
                     });
                 });
     }
