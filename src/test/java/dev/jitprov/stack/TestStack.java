@@ -48,9 +48,10 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
 
     private static void stopAll() {
         try {
-            smtp.stop();
-            kafka.close();
+            // PostgreSQL is a separate process: it must be stopped. The in-process broker dies with the JVM;
+            // closing it during JVM shutdown can make Kafka halt the JVM with a non-zero status.
             postgres.close();
+            smtp.stop();
         } catch (Exception e) {
             System.err.println("test stack did not stop cleanly: " + e);
         }
