@@ -41,6 +41,10 @@ public class EventStore {
     /** Appends in a transaction of its own. {@code expectedVersion} 0 means "the stream must not exist yet". */
     public Uni<List<StoredEvent>> append(String streamId, int expectedVersion, List<NewEvent> events) {
         List<Tuple> rows = encode(streamId, expectedVersion, events); // fails before touching the database
+        if (rows.size() == 1) {
+            // One event is one statement: atomic on its own, so no explicit transaction (one round trip).
+            return insert(pool, streamId, expectedVersion, rows);
+        }
         return pool.withTransaction(conn -> insert(conn, streamId, expectedVersion, rows));
     }
 
@@ -123,24 +127,30 @@ public class EventStore {
         return rows;
     }
 
-    private Uni<List<StoredEvent>> insert(SqlConnection conn, String streamId, int expectedVersion, List<Tuple> rows) {
-        return conn.preparedQuery("SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1")
-                .execute(Tuple.of(streamId))
-                .flatMap(current -> {
-                    int actual = current.iterator().next().getInteger("version");
-                    if (actual != expectedVersion) {
-                        return Uni.createFrom().failure(new ConcurrencyConflictException(streamId, expectedVersion, actual));
-                    }
-                    return conn.preparedQuery(INSERT).executeBatch(rows);
-                })
+    /**
+     * Each row is inserted only if the stream is exactly one version behind it (checked by the INSERT itself), so
+     * the version check and the write are one statement; a row that inserts nothing means the stream moved on.
+     * A concurrent writer that passed the same check loses on UNIQUE(stream_id, version).
+     */
+    private Uni<List<StoredEvent>> insert(SqlClient client, String streamId, int expectedVersion, List<Tuple> rows) {
+        return client.preparedQuery(INSERT).executeBatch(rows)
                 .onFailure(PgException.class).transform(e -> translate((PgException) e, streamId, expectedVersion))
-                .map(result -> {
+                .flatMap(result -> {
                     List<StoredEvent> stored = new ArrayList<>(rows.size());
                     for (var batch = result; batch != null; batch = batch.next()) {
+                        if (batch.rowCount() == 0) {
+                            return actualVersion(client, streamId).flatMap(actual ->
+                                    Uni.createFrom().failure(new ConcurrencyConflictException(streamId, expectedVersion, actual)));
+                        }
                         batch.forEach(row -> stored.add(fromRow(row)));
                     }
-                    return stored;
+                    return Uni.createFrom().item(stored);
                 });
+    }
+
+    private Uni<Integer> actualVersion(SqlClient client, String streamId) {
+        return client.preparedQuery("SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1")
+                .execute(Tuple.of(streamId)).map(rows -> rows.iterator().next().getInteger("version"));
     }
 
     private static Throwable translate(PgException e, String streamId, int expectedVersion) {
@@ -177,5 +187,7 @@ public class EventStore {
 
     private static final String INSERT = "INSERT INTO events "
             + "(event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
-            + "VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8) RETURNING " + RETURNED_COLUMNS;
+            + "SELECT $1::uuid, $2::text, $3::int, $4::text, $5::text, $6::text::jsonb, $7::text::jsonb, $8::timestamptz "
+            + "WHERE (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $2::text) = $3::int - 1 "
+            + "RETURNING " + RETURNED_COLUMNS;
 }
