@@ -53,7 +53,7 @@ public class MailSender {
     record PendingMail(long id, String recipient, MailKind kind, JsonObject params, int attempts) {
     }
 
-    @Scheduled(identity = "admin-mail-sender", every = "{jit.notification.send-interval}", delayed = "{jit.notification.send-interval}",
+    @Scheduled(skipExecutionIf = dev.jitprov.roles.RoleSkips.UnlessNotifier.class, identity = "admin-mail-sender", every = "{jit.notification.send-interval}", delayed = "{jit.notification.send-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sendDue() {
         if (!config.enabled()) {

@@ -48,6 +48,26 @@ class ApiOnlyReplicaTest {
         assertThat(checkpointTransaction()).isLessThan(eventTransaction);
     }
 
+    @Inject
+    RoleSkips.UnlessExpirer expirerSkip;
+    @Inject
+    RoleSkips.UnlessNotifier notifierSkip;
+    @Inject
+    RoleSkips.UnlessProjector projectorSkip;
+
+    @Test
+    void whenOnlyTheApiRunsThenNoConsumerChannelIsStartedAndNoBackgroundJobRuns() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        for (String channel : RoleChannels.CHANNEL_ROLES.keySet()) {
+            assertThat(config.getValue("mp.messaging.incoming." + channel + ".enabled", Boolean.class)).as(channel).isFalse();
+        }
+        String readiness = io.restassured.RestAssured.get("/q/health/ready").then().extract().asString();
+        assertThat(readiness).doesNotContain("projection-members", "notification-events", "expiry-events");
+        assertThat(expirerSkip.test(null)).isTrue();
+        assertThat(notifierSkip.test(null)).isTrue();
+        assertThat(projectorSkip.test(null)).isTrue();
+    }
+
     private long checkpointTransaction() {
         String tx = pool.preparedQuery("SELECT last_transaction_id::text AS tx FROM subscription_checkpoints WHERE name = $1")
                 .execute(Tuple.of(KafkaRelay.CHECKPOINT)).await().atMost(TIMEOUT).iterator().next().getString("tx");
