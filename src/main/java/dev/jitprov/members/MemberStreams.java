@@ -131,10 +131,8 @@ public class MemberStreams {
         return workspaces.load(pool, workspaceId).flatMap(workspace -> store.readStream(pool, MemberKeys.streamId(workspaceId, memberKey), 0)
                 .flatMap(stored -> {
                     MemberState member = MemberState.fold(store.decodeAll(stored, MemberEvent.class));
-                    List<String> adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toList();
-                    return pool.preparedQuery("SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3)")
-                            .execute(Tuple.of(workspaceId, memberKey, adminRoles.toArray(new String[0])))
-                            .map(rows -> new Context(workspace, member, rows.iterator().next().getLong("admins").intValue()));
+                    return countOtherAdmins(pool, workspace, workspaceId, memberKey)
+                            .map(admins -> new Context(workspace, member, admins));
                 }));
     }
 
@@ -159,15 +157,20 @@ public class MemberStreams {
 
     private Uni<Integer> otherActiveAdmins(SqlConnection conn, WorkspaceState workspace, MemberState member,
                                            String workspaceId, String memberKey) {
-        List<String> adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toList();
         Uni<Void> lock = member.isMember() && member.isAdminIn(workspace)
                 // Serialize decisions that could take away the last admin of the workspace (R10).
                 ? conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of("admins:" + workspaceId)).replaceWithVoid()
                 : Uni.createFrom().voidItem();
-        return lock.flatMap(ignored -> conn.preparedQuery(
-                        "SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3)")
-                .execute(Tuple.of(workspaceId, memberKey, adminRoles.toArray(new String[0])))
-                .map(rows -> rows.iterator().next().getLong("admins").intValue()));
+        return lock.flatMap(ignored -> countOtherAdmins(conn, workspace, workspaceId, memberKey));
+    }
+
+    /** Live members other than {@code memberKey} whose stored role grants security-settings:manage (R10). */
+    private static Uni<Integer> countOtherAdmins(io.vertx.mutiny.sqlclient.SqlClient client, WorkspaceState workspace,
+                                                 String workspaceId, String memberKey) {
+        String[] adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
+        return client.preparedQuery("SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3)")
+                .execute(Tuple.of(workspaceId, memberKey, adminRoles))
+                .map(rows -> rows.iterator().next().getLong("admins").intValue());
     }
 
     private Uni<Void> applyBeside(SqlConnection conn, String workspaceId, String memberKey, List<MemberEvent> events,

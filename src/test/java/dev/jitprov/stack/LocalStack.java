@@ -5,6 +5,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class LocalStack {
                 "-Dquarkus.mailer.host=127.0.0.1",
                 "-Dquarkus.mailer.port=" + smtpPort,
                 "-Dquarkus.profile=local",
+                "-Djit.public.base-url=http://localhost:" + httpPort,
                 "-jar", app.toString()));
         say("starting the service on http://localhost:" + httpPort);
         service[0] = new ProcessBuilder(command).inheritIO().start();
@@ -66,6 +68,13 @@ public final class LocalStack {
                   Kafka        %s  topic provisioning-events
                   SMTP         localhost:%d  (GreenMail: mail is accepted and kept in memory)
                 Ctrl-C stops everything.""".formatted(httpPort, pgPort, kafka.bootstrapServers(), smtpPort));
+        DemoWorkspace demo = new DemoWorkspace("http://localhost:" + httpPort, data);
+        try {
+            demo.awaitReady(service[0], Duration.ofMinutes(3));
+            demo.prepare().forEach(LocalStack::say);
+        } catch (Exception e) {
+            say("demo workspace not prepared: " + e.getMessage());
+        }
         int exit = service[0].waitFor();
         say("service exited with status " + exit);
     }

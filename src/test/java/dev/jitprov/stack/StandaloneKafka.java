@@ -60,6 +60,9 @@ public final class StandaloneKafka implements AutoCloseable {
     /** Starts (or restarts) the broker on the same port and data directory and waits until it answers. */
     public void start() throws IOException {
         process = run(List.of("kafka.Kafka", dir.resolve("server.properties").toString()));
+        Process started = process;
+        // Whatever happens to the test (or its class loaders), the broker never outlives the test JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "standalone-kafka-stop"));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(props)) {
