@@ -7,6 +7,11 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // In-flight calls and scheduled refreshes, exposed as <body data-busy> (tests wait for "0").
+  var busy = 0;
+  function track(delta) { busy += delta; body.dataset.busy = String(busy); }
+  track(0);
+
   function api(method, path, data, contentType) {
     var headers = { 'X-Requested-With': 'jit-console', 'Accept': 'application/json' };
     var payload;
@@ -14,7 +19,9 @@
       headers['Content-Type'] = contentType || 'application/json';
       payload = contentType ? data : JSON.stringify(data);
     }
-    return fetch(path, { method: method, headers: headers, body: payload, credentials: 'same-origin' }).then(function (res) {
+    track(1);
+    var done = function () { track(-1); };
+    return fetch(path, { method: method, headers: headers, body: payload, credentials: 'same-origin' }).finally(done).then(function (res) {
       return res.text().then(function (text) {
         var json = null;
         try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
@@ -362,7 +369,12 @@
   }
 
   // The list is served from a projection that lags the store a little: refresh a few times after a change.
-  function refreshSoon() { [300, 1000, 2500].forEach(function (ms) { setTimeout(function () { loadMembers(); loadSessions(); }, ms); }); }
+  function refreshSoon() {
+    [300, 1000, 2500].forEach(function (ms) {
+      track(1);
+      setTimeout(function () { loadMembers(); loadSessions(); track(-1); }, ms);
+    });
+  }
 
   function loadMembers() {
     var q = new URLSearchParams({ page: memberPage, size: memberSize });

@@ -123,6 +123,11 @@ public final class Browser implements AutoCloseable {
         return until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
     }
 
+    /** Waits until the page script has no call in flight and no refresh scheduled. */
+    public void idle() {
+        until(d -> "0".equals(d.findElement(By.tagName("body")).getAttribute("data-busy")));
+    }
+
     public void click(String id) {
         until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
     }

@@ -207,6 +207,25 @@ class ConsoleTest {
         browser.paste("sso-certificates", Certificates.toPem(s.idp.credentials().certificate()));
         browser.click("sso-save");
         browser.textContains("sso-message", "SSO settings saved");
+
+        // The default role chosen in the form is deleted meanwhile: unknown_default_role, shown in the form.
+        s.admin().body(Map.of("name", "Contractor", "permissions", List.of("reports:view")))
+                .post("/api/workspaces/" + s.workspaceId + "/roles").then().statusCode(201);
+        browser.open("/console/security");
+        browser.textContains("sso-state", "configured");
+        browser.click("provisioning-toggle");
+        browser.click("method-next");
+        browser.visible("jit-dialog");
+        browser.until(d -> new Select(browser.byId("jit-default-role")).getOptions().stream().anyMatch(o -> o.getText().equals("Contractor")));
+        new Select(browser.byId("jit-default-role")).selectByVisibleText("Contractor");
+        s.admin().delete("/api/workspaces/" + s.workspaceId + "/roles/Contractor").then().statusCode(204);
+        browser.click("jit-save");
+        browser.click("confirm-ok");
+        browser.attributeIs("jit-error", "data-code", "unknown_default_role");
+        assertThat(browser.byId("jit-dialog").isDisplayed()).isTrue();
+        browser.click("jit-cancel");
+        assertThat(provisioning(s)).containsEntry("method", "NONE");
+
         s.admin().body(Map.of("method", "SCIM")).put("/api/workspaces/" + s.workspaceId + "/provisioning").then().statusCode(200);
         browser.open("/console/security");
         browser.until(d -> browser.byId("provisioning-toggle").isSelected());
@@ -247,6 +266,7 @@ class ConsoleTest {
         assertThat(invited.findElement(By.cssSelector(".badge.origin")).getText()).isEqualTo("Invited");
 
         // Update the JIT member's role: the IdP will override it at the next sign-in, and the page says so.
+        browser.idle();
         WebElement jit = browser.refreshUntil("members-refresh", "#members-table tr[data-email='jit-user@example.com']");
         new Select(jit.findElement(By.className("member-role"))).selectByVisibleText("Analyst");
         jit.findElement(By.className("update-role")).click();
@@ -255,11 +275,13 @@ class ConsoleTest {
         browser.screenshot("members-role-warning");
 
         // Force logout of the JIT member's session.
+        browser.idle();
         WebElement session = browser.refreshUntil("members-refresh", "#sessions-table tr[data-member='jit-user@example.com']");
         session.findElement(By.className("force-logout")).click();
         browser.refreshUntilGone("members-refresh", "#sessions-table tr[data-member='jit-user@example.com']");
 
         // Revoke with confirmation.
+        browser.idle();
         browser.refreshUntil("members-refresh", "#members-table tr[data-email='invitee@example.com'] .revoke").click();
         browser.visible("revoke-dialog");
         browser.textContains("revoke-email", "invitee@example.com");
