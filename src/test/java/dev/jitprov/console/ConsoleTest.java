@@ -62,8 +62,10 @@ class ConsoleTest {
     private void signInWithPassword(Scenario s) {
         browser.open("/console/login");
         browser.type("login-workspace", s.workspaceId);
+        assertThat(browser.byId("login-sso").getAttribute("href")).endsWith("/saml/" + s.workspaceId + "/login");
         browser.type("login-email", s.ownerEmail);
         browser.type("login-password", s.ownerPassword);
+        browser.screenshot("login");
         browser.click("login-submit");
         browser.visible("sign-out");
     }
@@ -230,6 +232,18 @@ class ConsoleTest {
         browser.open("/console/security");
         browser.until(d -> browser.byId("provisioning-toggle").isSelected());
         assertThat(browser.byId("provisioning-summary").getAttribute("data-method")).isEqualTo("SCIM");
+
+        // 2FA and firewall: a bad CIDR is refused next to the form; a good setting is saved.
+        browser.type("ip-allow-list", "10.0.0.0/99");
+        browser.click("security-save");
+        browser.attributeIs("security-error", "data-code", "invalid_cidr");
+        browser.type("ip-allow-list", "10.0.0.0/8\n127.0.0.0/8\n::1/128");
+        browser.click("two-factor-required");
+        browser.click("security-save");
+        browser.textContains("security-message", "Security settings saved");
+        s.admin().get("/api/workspaces/" + s.workspaceId + "/security").then().statusCode(200)
+                .body("twoFactorRequired", org.hamcrest.Matchers.equalTo(true))
+                .body("ipAllowList", org.hamcrest.Matchers.hasItem("10.0.0.0/8"));
     }
 
     @Test
