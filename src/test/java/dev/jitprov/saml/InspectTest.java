@@ -57,7 +57,7 @@ class InspectTest {
     void r20_withoutTheSecurityPermissionTheInspectorIsForbidden() {
         Scenario s = Scenario.withJit("inspect-403", Map.of());
         String analyst = s.signIn("nope@example.com", "Analyst");
-        io.restassured.RestAssured.given().cookie("jit_session", analyst).contentType("application/json")
+        io.restassured.RestAssured.given().cookie("jit_session", analyst).header("X-Requested-With", "jit-console").contentType("application/json")
                 .body(Map.of("samlResponse", "x")).post("/api/workspaces/" + s.workspaceId + "/saml/inspect").then().statusCode(403);
     }
 }

@@ -85,7 +85,7 @@ class SecuritySettingsTest {
         String marketer = s.signInAfterInvite("mia@example.com", "Marketer");
         given().get(path(s)).then().statusCode(401).body("code", equalTo("authentication_required"));
         given().cookie("jit_session", marketer).get(path(s)).then().statusCode(403).body("code", equalTo("permission_required"));
-        given().cookie("jit_session", marketer).contentType(ContentType.JSON)
+        given().cookie("jit_session", marketer).header("X-Requested-With", "jit-console").contentType(ContentType.JSON)
                 .body(Map.of("twoFactorRequired", false, "ipAllowList", List.of("10.0.0.0/8")))
                 .put(path(s)).then().statusCode(403).body("code", equalTo("permission_required"));
         s.admin().get(path(s)).then().body("ipAllowList.size()", equalTo(0));

@@ -96,7 +96,7 @@ class TwoFactorTest {
     }
 
     private static Response verifyJson(String cookie, String code, String path) {
-        return given().cookie("jit_session", cookie).contentType(ContentType.JSON).body(Map.of("code", code)).post(path);
+        return given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console").contentType(ContentType.JSON).body(Map.of("code", code)).post(path);
     }
 
     private static void assertPending(String cookie) {

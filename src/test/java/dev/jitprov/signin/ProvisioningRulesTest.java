@@ -112,7 +112,7 @@ class ProvisioningRulesTest {
 
             given().get("/api/workspaces/" + s.workspaceId + "/provisioning").then().statusCode(401).body("code", equalTo("authentication_required"));
             for (String method : List.of("GET", "PUT", "DELETE")) {
-                given().cookie("jit_session", marketer).contentType(ContentType.JSON)
+                given().cookie("jit_session", marketer).header("X-Requested-With", "jit-console").contentType(ContentType.JSON)
                         .body(Map.of("method", "JIT", "defaultRole", "Analyst"))
                         .request(method, "/api/workspaces/" + s.workspaceId + "/provisioning")
                         .then().statusCode(403).body("code", equalTo("permission_required"));
@@ -230,7 +230,7 @@ class ProvisioningRulesTest {
             // The owner leaves: Ada becomes the only member holding security-settings:manage.
             String ownerId = (String) s.member(s.ownerEmail).get("id");
             String adaId = (String) s.member("ada@example.com").get("id");
-            given().cookie("jit_session", ada).delete("/api/workspaces/" + s.workspaceId + "/members/" + ownerId).then().statusCode(204);
+            given().cookie("jit_session", ada).header("X-Requested-With", "jit-console").delete("/api/workspaces/" + s.workspaceId + "/members/" + ownerId).then().statusCode(204);
 
             String again = s.signIn("ada@example.com", "Marketer");
 
@@ -238,7 +238,7 @@ class ProvisioningRulesTest {
             assertThat(events.member(s.workspaceId, "ada@example.com")).extracting(EventLog.Entry::type).doesNotContain("role.changed.v1");
             assertThat(events.ofType(s.workspaceId, "role.change-skipped.v1")).singleElement()
                     .satisfies(e -> assertThat(e.payload()).contains("last_admin_protected"));
-            given().cookie("jit_session", again).contentType(ContentType.JSON).body(Map.of("role", "Analyst"))
+            given().cookie("jit_session", again).header("X-Requested-With", "jit-console").contentType(ContentType.JSON).body(Map.of("role", "Analyst"))
                     .put("/api/workspaces/" + s.workspaceId + "/members/" + adaId + "/role")
                     .then().statusCode(409).body("code", equalTo("last_admin_protected"));
         }

@@ -58,7 +58,7 @@ public final class Scenario {
         String cookie = given().contentType(ContentType.JSON)
                 .body(Map.of("workspace", id, "email", ownerEmail, "password", password))
                 .post("/api/auth/password").then().statusCode(200).extract().cookie("jit_session");
-        String token = given().cookie("jit_session", cookie).contentType(ContentType.JSON).body(Map.of("name", "tests"))
+        String token = given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console").contentType(ContentType.JSON).body(Map.of("name", "tests"))
                 .post("/api/workspaces/" + id + "/tokens").then().statusCode(201).extract().path("token");
         TestIdp idp = IDPS.computeIfAbsent("https://idp.example.test/" + name, entity -> TestIdp.create(entity, Clock.systemUTC()));
         return new Scenario(id, ownerEmail, password, token, idp);
