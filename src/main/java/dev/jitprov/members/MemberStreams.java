@@ -94,7 +94,18 @@ public class MemberStreams {
     }
 
     public <T> Uni<Outcome<T>> decide(String workspaceId, String memberKey, EventMetadata metadata, Decider<T> decider) {
-        return attempt(workspaceId, memberKey, metadata, decider, 1);
+        return attempt(workspaceId, memberKey, metadata, conn -> Uni.createFrom().item(true), null, decider, 1);
+    }
+
+    /**
+     * Same, but only when {@code admission} (run first, in the same transaction) says yes; otherwise nothing is
+     * written and the outcome's result is {@code refused}. The SAML replay-cache claim uses it so that the claim
+     * and the sign-in commit together.
+     */
+    public <T> Uni<Outcome<T>> decideIfAdmitted(String workspaceId, String memberKey, EventMetadata metadata,
+                                                 java.util.function.Function<SqlConnection, Uni<Boolean>> admission, T refused,
+                                                 Decider<T> decider) {
+        return attempt(workspaceId, memberKey, metadata, admission, refused, decider, 1);
     }
 
     /** Same, inside the caller's transaction (no retry: the caller owns the transaction). */
@@ -142,8 +153,13 @@ public class MemberStreams {
                 List.of(new NewEvent(UUID.randomUUID(), rejection, metadata, rejection.at()))).replaceWithVoid();
     }
 
-    private <T> Uni<Outcome<T>> attempt(String workspaceId, String memberKey, EventMetadata metadata, Decider<T> decider, int attempt) {
-        return pool.withTransaction(conn -> decide(conn, workspaceId, memberKey, metadata, decider))
+    private <T> Uni<Outcome<T>> attempt(String workspaceId, String memberKey, EventMetadata metadata,
+                                        java.util.function.Function<SqlConnection, Uni<Boolean>> admission, T refused,
+                                        Decider<T> decider, int attempt) {
+        return pool.withTransaction(conn -> admission.apply(conn).flatMap(admitted -> admitted
+                        ? decide(conn, workspaceId, memberKey, metadata, decider)
+                        : Uni.createFrom().item(new Outcome<>(refused, List.<MemberEvent>of(), MemberState.initial(), MemberState.initial(),
+                                Map.<String, String>of()))))
                 .onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
                     if (attempt >= config.maxAttempts()) {
                         LOG.warnf("member %s of %s: giving up after %d concurrent attempts", memberKey, workspaceId, attempt);
@@ -151,7 +167,7 @@ public class MemberStreams {
                     }
                     Duration pause = Duration.ofMillis(ThreadLocalRandom.current().nextLong(1, 10L * attempt));
                     return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                            .flatMap(ignored -> attempt(workspaceId, memberKey, metadata, decider, attempt + 1));
+                            .flatMap(ignored -> attempt(workspaceId, memberKey, metadata, admission, refused, decider, attempt + 1));
                 });
     }
 

@@ -31,8 +31,17 @@ public class ReplayCache {
 
     /** @return true the first time this assertion ID is seen, false for a replay */
     public Uni<Boolean> claim(String workspaceId, String assertionId, Instant notOnOrAfter) {
+        return claim(pool, workspaceId, assertionId, notOnOrAfter);
+    }
+
+    /**
+     * Claims inside the caller's transaction: the claim commits with the sign-in or not at all, so a sign-in cut
+     * off before its commit leaves the assertion usable for a retry, and a concurrent second post waits on the
+     * primary key until the first commits, then finds it taken.
+     */
+    public Uni<Boolean> claim(io.vertx.mutiny.sqlclient.SqlClient client, String workspaceId, String assertionId, Instant notOnOrAfter) {
         Instant keepUntil = notOnOrAfter.plus(config.clockSkew());
-        return pool.preparedQuery("INSERT INTO saml_replay_cache (assertion_id, workspace_id, expires_at) VALUES ($1, $2, $3) "
+        return client.preparedQuery("INSERT INTO saml_replay_cache (assertion_id, workspace_id, expires_at) VALUES ($1, $2, $3) "
                         + "ON CONFLICT (assertion_id) DO NOTHING")
                 .execute(Tuple.of(assertionId, workspaceId, OffsetDateTime.ofInstant(keepUntil, ZoneOffset.UTC)))
                 .map(rows -> rows.rowCount() == 1);

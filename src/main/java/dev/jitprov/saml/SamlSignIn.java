@@ -79,14 +79,7 @@ public class SamlSignIn {
                 return refuse(ws, error.code(), error.message(), null, report.responseId(), report.issuer(), samlResponse, status, correlationId);
             }
             SamlPrincipal principal = report.principal();
-            return replayCache.claim(ws, principal.assertionId(), principal.assertionNotOnOrAfter()).flatMap(first -> {
-                if (!first) {
-                    SamlErrorCode replay = SamlErrorCode.REPLAYED_ASSERTION;
-                    return refuse(ws, replay.code(), replay.message(), principal.nameId(), report.responseId(), report.issuer(),
-                            samlResponse, 403, correlationId);
-                }
-                return decide(workspace, principal, report, samlResponse, correlationId);
-            });
+            return decide(workspace, principal, report, samlResponse, correlationId);
         });
     }
 
@@ -100,7 +93,10 @@ public class SamlSignIn {
         EventMetadata metadata = new EventMetadata(ws, "idp:" + principal.issuer(), correlationId, report.responseId());
         SignIn signIn = new SignIn(memberKey, principal.email(), principal.displayName(), principal::attributeValues,
                 sessionId.toString(), now, sessions.lifetime(), idp);
-        return members.decide(ws, memberKey, metadata, ctx -> {
+        // The replay claim (SPEC §4.11) commits with the sign-in, in one transaction.
+        SignInOutcome replayed = new SignInOutcome.Rejected(SamlErrorCode.REPLAYED_ASSERTION.code(), SamlErrorCode.REPLAYED_ASSERTION.message());
+        return members.decideIfAdmitted(ws, memberKey, metadata,
+                conn -> replayCache.claim(conn, ws, principal.assertionId(), principal.assertionNotOnOrAfter()), replayed, ctx -> {
             SignInOutcome outcome = SignInDecider.decide(ctx.workspace(), ctx.member(), signIn, ctx.otherActiveAdmins());
             return new MemberStreams.Decision<>(outcome instanceof SignInOutcome.Accepted accepted ? accepted.events() : List.of(), outcome);
         }).flatMap(done -> {
