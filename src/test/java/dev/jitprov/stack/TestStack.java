@@ -22,6 +22,13 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
     public synchronized Map<String, String> start() {
         try {
             if (postgres == null) {
+                // The in-process broker must never end the test JVM: Kafka calls Exit.halt/exit on faults it
+                // considers fatal (also while the JVM shuts down), which makes the fork exit non-zero after
+                // every test passed. Log instead.
+                org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) ->
+                        System.err.println("[test-stack] Kafka asked to halt (" + code + "): " + message));
+                org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) ->
+                        System.err.println("[test-stack] Kafka asked to exit (" + code + "): " + message));
                 postgres = Infrastructure.postgres(null, 0);
                 kafka = Infrastructure.kafka(3);
                 smtp = Infrastructure.smtp(freePort());
