@@ -90,9 +90,8 @@ public class MembersResource {
         return authorization.require(headers, ws, Permissions.TEAM_MANAGE).flatMap(caller -> {
             String key = MemberKeys.normalize(request.email());
             Actor actor = Actor.admin(caller.memberKey());
-            return members.decide(ws, key, metadata(ws, caller), ctx -> new MemberStreams.Decision<>(MemberDecider.decide(ctx.workspace(), ctx.member(),
-                            new MemberCommand.InviteMember(key, request.email().trim(), request.displayName(), request.role(), actor),
-                            ctx.otherActiveAdmins(), clock.instant()), null))
+            return members.execute(ws, key, metadata(ws, caller),
+                            new MemberCommand.InviteMember(key, request.email().trim(), request.displayName(), request.role(), actor))
                     .flatMap(outcome -> directory.require(ws, MemberStreams.memberId(ws, key)))
                     .map(row -> Response.status(201).entity(row).build());
         });
@@ -120,9 +119,8 @@ public class MembersResource {
     @Operation(summary = "Revoke access: deletes the member and ends its sessions (R13)")
     public Uni<Response> revoke(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") UUID id) {
         return authorization.require(headers, ws, Permissions.TEAM_MANAGE).flatMap(caller -> directory.require(ws, id)
-                .flatMap(row -> members.decide(ws, row.memberKey(), metadata(ws, caller), ctx -> new MemberStreams.Decision<>(
-                        MemberDecider.decide(ctx.workspace(), ctx.member(), new MemberCommand.RevokeAccess(Actor.admin(caller.memberKey())),
-                                ctx.otherActiveAdmins(), clock.instant()), null)))
+                .flatMap(row -> members.execute(ws, row.memberKey(), metadata(ws, caller),
+                        new MemberCommand.RevokeAccess(Actor.admin(caller.memberKey()))))
                 .map(outcome -> Response.noContent().build()));
     }
 

@@ -4,7 +4,6 @@ import dev.jitprov.http.ProblemException;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberCommand;
-import dev.jitprov.provisioning.MemberDecider;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.SessionEndReason;
 import dev.jitprov.session.BrowserSessions;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +38,12 @@ public class SessionsResource {
     private final BrowserSessions sessions;
     private final MemberStreams members;
     private final Pool pool;
-    private final Clock clock;
 
-    public SessionsResource(Authorization authorization, BrowserSessions sessions, MemberStreams members, Pool pool, Clock clock) {
+    public SessionsResource(Authorization authorization, BrowserSessions sessions, MemberStreams members, Pool pool) {
         this.authorization = authorization;
         this.sessions = sessions;
         this.members = members;
         this.pool = pool;
-        this.clock = clock;
     }
 
     @GET
@@ -75,9 +71,8 @@ public class SessionsResource {
                     if (found.isEmpty() || !found.get().workspaceId().equals(ws)) {
                         throw ProblemException.notFound("session_not_found", "no live session " + sessionId + " in this workspace");
                     }
-                    return members.decide(ws, found.get().memberKey(), MembersResource.metadata(ws, caller), ctx -> new MemberStreams.Decision<>(
-                            MemberDecider.decide(ctx.workspace(), ctx.member(), new MemberCommand.EndSession(sessionId.toString(),
-                                    SessionEndReason.FORCE_LOGOUT, Actor.admin(caller.memberKey())), ctx.otherActiveAdmins(), clock.instant()), null));
+                    return members.execute(ws, found.get().memberKey(), MembersResource.metadata(ws, caller),
+                            new MemberCommand.EndSession(sessionId.toString(), SessionEndReason.FORCE_LOGOUT, Actor.admin(caller.memberKey())));
                 })
                 .map(outcome -> Response.noContent().build()));
     }

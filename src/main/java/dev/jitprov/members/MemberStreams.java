@@ -81,12 +81,32 @@ public class MemberStreams {
     private final BrowserSessions sessions;
     private final MembersConfig config;
 
-    public MemberStreams(EventStore store, Pool pool, Workspaces workspaces, BrowserSessions sessions, MembersConfig config) {
+    public MemberStreams(EventStore store, Pool pool, Workspaces workspaces, BrowserSessions sessions, MembersConfig config,
+                         java.time.Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.pool = pool;
         this.workspaces = workspaces;
         this.sessions = sessions;
         this.config = config;
+    }
+
+    private final java.time.Clock clock;
+
+    /** Runs a member command through {@link MemberDecider} on the member's own stream, in a transaction of its own. */
+    public Uni<Outcome<Void>> execute(String workspaceId, String memberKey, EventMetadata metadata, dev.jitprov.provisioning.MemberCommand command) {
+        return decide(workspaceId, memberKey, metadata, commandDecider(command));
+    }
+
+    /** Same, inside the caller's transaction. */
+    public Uni<Outcome<Void>> execute(SqlConnection conn, String workspaceId, String memberKey, EventMetadata metadata,
+                                      dev.jitprov.provisioning.MemberCommand command) {
+        return decide(conn, workspaceId, memberKey, metadata, commandDecider(command));
+    }
+
+    private Decider<Void> commandDecider(dev.jitprov.provisioning.MemberCommand command) {
+        return ctx -> new Decision<>(dev.jitprov.provisioning.MemberDecider.decide(ctx.workspace(), ctx.member(), command,
+                ctx.otherActiveAdmins(), clock.instant()), null);
     }
 
     public static UUID memberId(String workspaceId, String memberKey) {

@@ -6,7 +6,6 @@ import dev.jitprov.http.ProblemException;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberCommand;
-import dev.jitprov.provisioning.MemberDecider;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.SessionEndReason;
 import dev.jitprov.provisioning.SignInDecider;
@@ -136,11 +135,10 @@ public class SessionResource {
     public Uni<Response> logout(@Context HttpHeaders headers) {
         Cookie cookie = headers.getCookies().get(config.cookieName());
         Uni<Void> ended = cookie == null ? Uni.createFrom().voidItem() : sessions.find(cookie.getValue(), clock.instant())
-                .flatMap(found -> found.isEmpty() ? Uni.createFrom().voidItem() : members.decide(found.get().workspaceId(), found.get().memberKey(),
+                .flatMap(found -> found.isEmpty() ? Uni.createFrom().voidItem() : members.execute(found.get().workspaceId(), found.get().memberKey(),
                         new EventMetadata(found.get().workspaceId(), "user:" + found.get().memberKey(), UUID.randomUUID().toString(), null),
-                        ctx -> new MemberStreams.Decision<>(MemberDecider.decide(ctx.workspace(), ctx.member(),
-                                new MemberCommand.EndSession(found.get().sessionId().toString(), SessionEndReason.LOGOUT, Actor.user(found.get().memberKey())),
-                                ctx.otherActiveAdmins(), clock.instant()), null)).replaceWithVoid());
+                        new MemberCommand.EndSession(found.get().sessionId().toString(), SessionEndReason.LOGOUT, Actor.user(found.get().memberKey())))
+                        .replaceWithVoid());
         return ended.map(ignored -> Response.seeOther(URI.create("/")).cookie(cookies.clearSession()).header("Cache-Control", "no-store").build());
     }
 

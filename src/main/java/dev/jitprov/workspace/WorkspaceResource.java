@@ -7,7 +7,6 @@ import dev.jitprov.http.ProblemException;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberCommand;
-import dev.jitprov.provisioning.MemberDecider;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.WorkspaceCommand;
@@ -102,9 +101,8 @@ public class WorkspaceResource {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(hash -> pool.withTransaction(conn -> workspaces.execute(conn, id,
                                 new WorkspaceCommand.CreateWorkspace(id, request.name().trim(), ownerKey, operator), metadata.correlationId())
-                        .flatMap(created -> members.decide(conn, id, ownerKey, metadata, ctx -> new MemberStreams.Decision<>(
-                                MemberDecider.decide(ctx.workspace(), ctx.member(), new MemberCommand.CreateOwner(ownerKey, request.owner().email().trim(), operator),
-                                        ctx.otherActiveAdmins(), clock.instant()), null)))
+                        .flatMap(created -> members.execute(conn, id, ownerKey, metadata,
+                                new MemberCommand.CreateOwner(ownerKey, request.owner().email().trim(), operator)))
                         .flatMap(owner -> conn.preparedQuery("INSERT INTO credentials (workspace_id, member_key, password_hash) VALUES ($1, $2, $3)")
                                 .execute(Tuple.of(id, ownerKey, hash)))))
                 .map(ignored -> Response.created(URI.create("/api/workspaces/" + id))
