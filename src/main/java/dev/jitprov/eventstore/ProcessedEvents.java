@@ -6,6 +6,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -35,5 +38,23 @@ public class ProcessedEvents {
                 .flatMap(rows -> rows.rowCount() == 0
                         ? Uni.createFrom().item(false)
                         : work.apply(conn).replaceWith(true));
+    }
+
+    /**
+     * The batch form: records every id of {@code eventIds} for {@code consumer} in one statement, inside the caller's
+     * transaction, and returns those that were new. The caller applies exactly those, in the same transaction.
+     */
+    public Uni<Set<UUID>> claim(SqlConnection conn, String consumer, Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return conn.preparedQuery("INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id "
+                        + "ON CONFLICT DO NOTHING RETURNING event_id")
+                .execute(Tuple.of(consumer, eventIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<UUID> fresh = new HashSet<>(rows.size() * 2);
+                    rows.forEach(row -> fresh.add(row.getUUID("event_id")));
+                    return fresh;
+                });
     }
 }

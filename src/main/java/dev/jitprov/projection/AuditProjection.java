@@ -34,7 +34,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -77,33 +80,73 @@ public class AuditProjection implements Projection {
     }
 
     @Override
-    public Uni<Void> apply(SqlConnection conn, ProjectedEvent event, Object payload) {
-        if (!(payload instanceof WorkspaceEvent) && !(payload instanceof MemberEvent) && !(payload instanceof LoginRejected)) {
+    public Uni<Void> apply(SqlConnection conn, List<Decoded> events) {
+        List<Decoded> audited = events.stream().filter(d -> d.payload() instanceof WorkspaceEvent
+                || d.payload() instanceof MemberEvent || d.payload() instanceof LoginRejected).toList();
+        if (audited.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        return knownEmails(conn, audited).flatMap(emails -> {
+            Writes writes = new Writes();
+            for (Decoded decoded : audited) {
+                write(writes, emails, decoded.event(), decoded.payload());
+            }
+            return writes.execute(conn);
+        });
+    }
+
+    /** Writes one entry; {@code emails} is the member e-mail book as of this event (updated by it). */
+    private void write(Writes writes, Map<List<String>, String> emails, ProjectedEvent event, Object payload) {
         String ws = event.workspaceId();
-        String key = payload instanceof LoginRejected r ? MemberKeys.normalize(r.nameId()) : event.memberKey();
+        String key = keyOf(event, payload);
         String carriedEmail = emailCarriedBy(payload);
-        Uni<String> email;
+        String email;
         if (key == null) {
-            email = Uni.createFrom().nullItem();
+            email = null;
         } else if (carriedEmail != null) {
-            email = conn.preparedQuery("INSERT INTO audit_members (workspace_id, member_key, email) VALUES ($1, $2, $3) "
-                            + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET email = EXCLUDED.email")
-                    .execute(Tuple.of(ws, key, carriedEmail)).replaceWith(carriedEmail);
+            writes.add("INSERT INTO audit_members (workspace_id, member_key, email) VALUES ($1, $2, $3) "
+                    + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET email = EXCLUDED.email", Tuple.of(ws, key, carriedEmail));
+            emails.put(List.of(ws, key), carriedEmail);
+            email = carriedEmail;
         } else {
-            email = conn.preparedQuery("SELECT email FROM audit_members WHERE workspace_id = $1 AND member_key = $2")
-                    .execute(Tuple.of(ws, key))
-                    .map(rows -> rows.size() > 0 ? rows.iterator().next().getString("email")
-                            // a rejected sign-in of someone never seen: the NameID is usually the e-mail
-                            : payload instanceof LoginRejected r && r.nameId() != null && r.nameId().contains("@") ? r.nameId().strip() : null);
+            email = emails.get(List.of(ws, key));
+            if (email == null && payload instanceof LoginRejected r && r.nameId() != null && r.nameId().contains("@")) {
+                // a rejected sign-in of someone never seen: the NameID is usually the e-mail
+                email = r.nameId().strip();
+            }
         }
         String[] actor = actorOf(event, payload);
         ObjectNode details = detailsOf(event, payload);
-        return email.flatMap(mail -> conn.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(
-                        event.eventId(), event.position(), ws, utc(event.occurredAt()), event.type(), actor[0], actor[1],
-                        key, mail, summaryOf(payload, key, mail), details.toString()))))
-                .replaceWithVoid();
+        writes.add(INSERT, Tuple.tuple(Arrays.asList(event.eventId(), event.position(), ws, utc(event.occurredAt()), event.type(),
+                actor[0], actor[1], key, email, summaryOf(payload, key, email), details.toString())));
+    }
+
+    private static String keyOf(ProjectedEvent event, Object payload) {
+        return payload instanceof LoginRejected r ? MemberKeys.normalize(r.nameId()) : event.memberKey();
+    }
+
+    /** The stored e-mails of the members the batch mentions without carrying an e-mail: one query per batch. */
+    private static Uni<Map<List<String>, String>> knownEmails(SqlConnection conn, List<Decoded> audited) {
+        Set<List<String>> wanted = new LinkedHashSet<>();
+        for (Decoded decoded : audited) {
+            String key = keyOf(decoded.event(), decoded.payload());
+            if (key != null && emailCarriedBy(decoded.payload()) == null) {
+                wanted.add(List.of(decoded.event().workspaceId(), key));
+            }
+        }
+        Map<List<String>, String> emails = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return Uni.createFrom().item(emails);
+        }
+        return conn.preparedQuery("SELECT m.workspace_id, m.member_key, m.email FROM audit_members m "
+                        + "JOIN unnest($1::text[], $2::text[]) AS w(workspace_id, member_key) "
+                        + "ON m.workspace_id = w.workspace_id AND m.member_key = w.member_key")
+                .execute(Tuple.of(wanted.stream().map(k -> k.get(0)).toArray(String[]::new),
+                        wanted.stream().map(k -> k.get(1)).toArray(String[]::new)))
+                .map(rows -> {
+                    rows.forEach(row -> emails.put(List.of(row.getString("workspace_id"), row.getString("member_key")), row.getString("email")));
+                    return emails;
+                });
     }
 
     private static String emailCarriedBy(Object payload) {

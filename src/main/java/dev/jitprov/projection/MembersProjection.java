@@ -47,42 +47,47 @@ public class MembersProjection implements Projection {
     }
 
     @Override
-    public Uni<Void> apply(SqlConnection conn, ProjectedEvent event, Object payload) {
+    public Uni<Void> apply(SqlConnection conn, List<Decoded> events) {
+        Writes writes = new Writes();
+        for (Decoded decoded : events) {
+            write(writes, decoded.event(), decoded.payload());
+        }
+        return writes.execute(conn);
+    }
+
+    private void write(Writes writes, ProjectedEvent event, Object payload) {
         String ws = event.workspaceId();
         String key = event.memberKey();
         if (key == null) {
-            return Uni.createFrom().voidItem();
+            return;
         }
         if (payload instanceof UserProvisioned e) {
-            return upsert(conn, event, e.email(), e.displayName(), e.role(), e.origin(), e.temporary(), e.at());
+            upsert(writes, event, e.email(), e.displayName(), e.role(), e.origin(), e.temporary(), e.at());
         } else if (payload instanceof UserInvited e) {
-            return upsert(conn, event, e.email(), e.displayName(), e.role(), MemberOrigin.INVITE, false, e.at());
+            upsert(writes, event, e.email(), e.displayName(), e.role(), MemberOrigin.INVITE, false, e.at());
         } else if (payload instanceof OwnerCreated e) {
-            return upsert(conn, event, e.email(), null, e.role(), MemberOrigin.PASSWORD, false, e.at());
+            upsert(writes, event, e.email(), null, e.role(), MemberOrigin.PASSWORD, false, e.at());
         } else if (payload instanceof RoleChanged e) {
-            return update(conn, "role = $3", ws, key, e.to(), event.position());
+            update(writes, "role = $3", ws, key, e.to(), event.position());
         } else if (payload instanceof SessionStarted e) {
             // greatest(): a session started earlier but applied later (never within one stream, kept for safety)
-            return update(conn, "last_sign_in_at = greatest(last_sign_in_at, $3)", ws, key, utc(e.startedAt()), event.position());
+            update(writes, "last_sign_in_at = greatest(last_sign_in_at, $3)", ws, key, utc(e.startedAt()), event.position());
         } else if (payload instanceof UserDeleted e) {
-            return update(conn, "status = 'DELETED', deleted_at = $3", ws, key, utc(e.at()), event.position());
+            update(writes, "status = 'DELETED', deleted_at = $3", ws, key, utc(e.at()), event.position());
         }
-        return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> upsert(SqlConnection conn, ProjectedEvent event, String email, String displayName, String role,
+    private static void upsert(Writes writes, ProjectedEvent event, String email, String displayName, String role,
                              MemberOrigin origin, boolean temporary, Instant createdAt) {
         String ws = event.workspaceId();
         String key = event.memberKey();
-        return conn.preparedQuery(UPSERT).execute(Tuple.tuple(Arrays.asList(ws, key, MemberStreams.memberId(ws, key), email,
-                        displayName, role, origin.name(), temporary, utc(createdAt), event.position())))
-                .replaceWithVoid();
+        writes.add(UPSERT, Tuple.tuple(Arrays.asList(ws, key, MemberStreams.memberId(ws, key), email,
+                displayName, role, origin.name(), temporary, utc(createdAt), event.position())));
     }
 
-    private Uni<Void> update(SqlConnection conn, String set, String ws, String key, Object value, long position) {
-        return conn.preparedQuery("UPDATE members_view SET " + set + ", last_position = $4 WHERE workspace_id = $1 AND member_key = $2")
-                .execute(Tuple.of(ws, key, value, position))
-                .replaceWithVoid();
+    private static void update(Writes writes, String set, String ws, String key, Object value, long position) {
+        writes.add("UPDATE members_view SET " + set + ", last_position = $4 WHERE workspace_id = $1 AND member_key = $2",
+                Tuple.of(ws, key, value, position));
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -6,9 +6,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.util.List;
 
 /**
- * A read model built from events. {@link #apply} runs inside the transaction that also records the event as
+ * A read model built from events. {@link #apply} runs inside the transaction that also records the events as
  * processed, so it must only write through {@code conn}, and must give the same rows whatever the path
- * (Kafka or rebuild) that brought the event.
+ * (Kafka or rebuild) that brought the events and however they were cut into batches.
  */
 public interface Projection {
 
@@ -23,6 +23,13 @@ public interface Projection {
         return "projection-" + name();
     }
 
-    /** Applies a decoded event (a record of {@code dev.jitprov.provisioning}); ignores types it does not follow. */
-    Uni<Void> apply(SqlConnection conn, ProjectedEvent event, Object payload);
+    /**
+     * Applies decoded events in their order (each payload a record of {@code dev.jitprov.provisioning}); ignores
+     * types it does not follow. The result must equal applying them one at a time.
+     */
+    Uni<Void> apply(SqlConnection conn, List<Decoded> events);
+
+    /** An event with its decoded payload. */
+    record Decoded(ProjectedEvent event, Object payload) {
+    }
 }

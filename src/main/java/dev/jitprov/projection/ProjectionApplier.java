@@ -6,6 +6,7 @@ import dev.jitprov.eventstore.EventTypes;
 import dev.jitprov.eventstore.ProcessedEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -15,12 +16,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.DateTimeException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * Applies one event to one projection exactly once in effect: the projection's writes and the
- * {@code processed_events} row commit in one transaction ({@link ProcessedEvents#applyOnce}), so redelivery
- * changes nothing.
+ * Applies events to one projection exactly once in effect, a batch at a time: the projection's writes and the
+ * {@code processed_events} rows of the batch commit in one transaction ({@link ProcessedEvents#claim}), so
+ * redelivery changes nothing and a process killed mid-batch leaves either the whole batch or none of it.
  *
  * <p>Failures are sorted in two kinds. A <em>bad event</em> (unregistered type, payload that does not decode, data
  * the database refuses: SQLSTATE classes 22 and 23) is logged, counted and recorded as processed, so it can never
@@ -60,50 +67,101 @@ public class ProjectionApplier {
         this.metrics = metrics;
     }
 
-    /** The live path (Kafka): own transaction, behind the rebuild gate, retried on transient failures. */
+    /** The live path for one event (tests, tools): {@link #applyLive(Projection, List)} with a batch of one. */
     public Uni<Void> applyLive(Projection projection, ProjectedEvent event) {
-        Optional<Object> payload = decode(projection, event);
-        Uni<Boolean> attempt = payload.isEmpty()
-                ? Uni.createFrom().deferred(() -> pool.withTransaction(conn -> gate(conn, projection)
-                .flatMap(ignored -> processed.applyOnce(conn, projection.consumer(), event.eventId(), c -> Uni.createFrom().voidItem()))))
-                : Uni.createFrom().deferred(() -> pool.withTransaction(conn -> gate(conn, projection)
-                .flatMap(ignored -> processed.applyOnce(conn, projection.consumer(), event.eventId(),
-                        c -> projection.apply(c, event, payload.get())))));
-        return attempt
+        return applyLive(projection, List.of(event));
+    }
+
+    /**
+     * The live path (Kafka): one transaction per batch, behind the rebuild gate, retried as a whole on transient
+     * failures. When the batch fails for a reason that is not transient (one bad event), its events are applied
+     * one by one so that only the bad one is skipped.
+     */
+    public Uni<Void> applyLive(Projection projection, List<ProjectedEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Decodable> batch = decodeAll(projection, events);
+        Uni<Integer> attempt = Uni.createFrom().deferred(() -> pool.withTransaction(conn -> gate(conn, projection)
+                .flatMap(ignored -> applyBatch(conn, projection, batch))));
+        Uni<Integer> retried = attempt
                 .onFailure(RebuildInProgress.class).retry()
                 .withBackOff(config.rebuildPausePoll(), config.rebuildPausePoll()).indefinitely()
                 .onFailure(ProjectionApplier::isTransient).invoke(failure -> {
                     counter("jit.projection.retries", projection).increment();
-                    LOG.warnf("projection %s: event %s (%s) failed, retrying with backoff: %s",
-                            projection.name(), event.eventId(), event.type(), failure.toString());
+                    LOG.warnf("projection %s: batch of %d events from %s (%s) failed, retrying with backoff: %s",
+                            projection.name(), batch.size(), events.get(0).eventId(), events.get(0).type(), failure.toString());
                 })
                 .onFailure(ProjectionApplier::isTransient).retry()
-                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely()
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.errorf(failure, "projection %s: skipping event %s (%s) at position %d that it cannot apply",
-                            projection.name(), event.eventId(), event.type(), event.position());
-                    counter("jit.projection.skipped", projection).increment();
-                    return Uni.createFrom().deferred(() -> processed.applyOnce(projection.consumer(), event.eventId(),
-                                    c -> Uni.createFrom().voidItem()))
-                            .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely();
-                })
-                .invoke(applied -> {
-                    lag.applied(projection.name(), event.position());
-                    if (Boolean.TRUE.equals(applied)) {
-                        counter("jit.projection.applied", projection).increment();
-                    }
-                })
-                .replaceWithVoid();
+                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely();
+        Uni<Integer> applied = events.size() == 1
+                ? retried.onFailure().recoverWithUni(failure -> skip(projection, events.get(0), failure).replaceWith(0))
+                : retried.onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("projection %s: a batch of %d events holds one it cannot apply (%s); applying them one by one",
+                            projection.name(), events.size(), failure.toString());
+                    return Multi.createFrom().iterable(events)
+                            .onItem().transformToUniAndConcatenate(event -> applyLive(projection, event))
+                            .collect().last().replaceWith(-1);
+                });
+        return applied.invoke(count -> {
+            if (count < 0) {
+                return; // applied one by one: counted there
+            }
+            events.forEach(event -> lag.applied(projection.name(), event.position()));
+            if (count > 0) {
+                counter("jit.projection.applied", projection).increment(count);
+            }
+        }).replaceWithVoid();
     }
 
     /**
      * The rebuild path: inside the rebuild's batch transaction, no gate (the rebuild holds it). A bad event is
      * recorded as processed like on the live path; any other failure fails the batch (and the rebuild).
+     *
+     * @return how many of the events were new to the projection
      */
-    public Uni<Boolean> applyInRebuild(SqlConnection conn, Projection projection, ProjectedEvent event) {
-        Optional<Object> payload = decode(projection, event);
-        return processed.applyOnce(conn, projection.consumer(), event.eventId(),
-                c -> payload.map(p -> projection.apply(c, event, p)).orElseGet(() -> Uni.createFrom().voidItem()));
+    public Uni<Integer> applyInRebuild(SqlConnection conn, Projection projection, List<ProjectedEvent> events) {
+        return applyBatch(conn, projection, decodeAll(projection, events));
+    }
+
+    /** An event and its payload, empty when it does not decode (it is then only recorded as processed). */
+    private record Decodable(ProjectedEvent event, Optional<Object> payload) {
+    }
+
+    private List<Decodable> decodeAll(Projection projection, List<ProjectedEvent> events) {
+        List<Decodable> decoded = new ArrayList<>(events.size());
+        for (ProjectedEvent event : events) {
+            decoded.add(new Decodable(event, decode(projection, event)));
+        }
+        return decoded;
+    }
+
+    /** Records the batch's ids as processed and applies the new ones, in order, in the caller's transaction. */
+    private Uni<Integer> applyBatch(SqlConnection conn, Projection projection, List<Decodable> batch) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        batch.forEach(d -> ids.add(d.event().eventId()));
+        return processed.claim(conn, projection.consumer(), ids).flatMap(fresh -> {
+            List<Projection.Decoded> toApply = new ArrayList<>(fresh.size());
+            Set<UUID> taken = new HashSet<>();
+            for (Decodable d : batch) {
+                // the first delivery of an id in this batch is applied; a copy later in the same batch is not
+                if (fresh.contains(d.event().eventId()) && taken.add(d.event().eventId()) && d.payload().isPresent()) {
+                    toApply.add(new Projection.Decoded(d.event(), d.payload().get()));
+                }
+            }
+            return toApply.isEmpty() ? Uni.createFrom().item(fresh.size())
+                    : projection.apply(conn, toApply).replaceWith(fresh.size());
+        });
+    }
+
+    private Uni<Void> skip(Projection projection, ProjectedEvent event, Throwable failure) {
+        LOG.errorf(failure, "projection %s: skipping event %s (%s) at position %d that it cannot apply",
+                projection.name(), event.eventId(), event.type(), event.position());
+        counter("jit.projection.skipped", projection).increment();
+        return Uni.createFrom().deferred(() -> processed.applyOnce(projection.consumer(), event.eventId(),
+                        c -> Uni.createFrom().voidItem()))
+                .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely()
+                .replaceWithVoid();
     }
 
     /** The decoded payload record; empty (logged) when the type is not registered or the payload does not fit. */

@@ -7,10 +7,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The Kafka side of the projections: one channel and one consumer group per projection (application.properties,
  * section Projections), so each reads the whole topic at its own pace and can be replayed alone. Records arrive in
- * order per key (stream), and each is applied before the next one is requested.
+ * order per key (stream). Each channel receives what one Kafka poll returned ({@code batch=true}) and applies it as
+ * one transaction; the next poll's records are handed over once that one committed, so per-key order holds.
  */
 @ApplicationScoped
 public class ProjectionConsumers {
@@ -37,29 +41,30 @@ public class ProjectionConsumers {
     }
 
     @Incoming(MEMBERS_CHANNEL)
-    public Uni<Void> members(String record) {
-        return consume(members, record);
+    public Uni<Void> members(List<String> records) {
+        return consume(members, records);
     }
 
     @Incoming(SESSIONS_CHANNEL)
-    public Uni<Void> sessions(String record) {
-        return consume(sessions, record);
+    public Uni<Void> sessions(List<String> records) {
+        return consume(sessions, records);
     }
 
     @Incoming(AUDIT_CHANNEL)
-    public Uni<Void> audit(String record) {
-        return consume(audit, record);
+    public Uni<Void> audit(List<String> records) {
+        return consume(audit, records);
     }
 
     /** Never fails: a record that is not an envelope is logged and skipped (nothing to dedupe it by). */
-    public Uni<Void> consume(Projection projection, String record) {
-        CloudEventEnvelope envelope;
-        try {
-            envelope = CloudEventEnvelope.parse(json, record);
-        } catch (RuntimeException e) {
-            LOG.warnf("projection %s: skipping a record that is not a CloudEvents envelope: %s", projection.name(), e.getMessage());
-            return Uni.createFrom().voidItem();
+    public Uni<Void> consume(Projection projection, List<String> records) {
+        List<ProjectedEvent> events = new ArrayList<>(records.size());
+        for (String record : records) {
+            try {
+                events.add(ProjectedEvent.of(CloudEventEnvelope.parse(json, record)));
+            } catch (RuntimeException e) {
+                LOG.warnf("projection %s: skipping a record that is not a CloudEvents envelope: %s", projection.name(), e.getMessage());
+            }
         }
-        return applier.applyLive(projection, ProjectedEvent.of(envelope));
+        return applier.applyLive(projection, events);
     }
 }

@@ -76,6 +76,8 @@ public class ProjectionRebuild {
     private final Map<String, Projection> projections;
     private final Map<String, AtomicLong> replayed = new ConcurrentHashMap<>();
     private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastReport = new ConcurrentHashMap<>();
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     public ProjectionRebuild(Pool pool, ProjectionApplier applier, ProjectionLag lag, ProjectionsConfig config, ObjectMapper json,
                              MembersProjection members, SessionsProjection sessions, AuditProjection audit, MeterRegistry metrics) {
@@ -87,6 +89,7 @@ public class ProjectionRebuild {
         this.projections = Map.of(members.name(), members, sessions.name(), sessions, audit.name(), audit);
         for (String name : projections.keySet()) {
             replayed.put(name, new AtomicLong());
+            lastReport.put(name, new AtomicLong(System.nanoTime()));
             Gauge.builder("jit.projection.rebuild.events", replayed.get(name), AtomicLong::get).tag("projection", name)
                     .description("Events replayed by the current (or last) rebuild").register(metrics);
         }
@@ -156,11 +159,9 @@ public class ProjectionRebuild {
                         .flatMap(rows -> {
                             List<StoredEvent> batch = new ArrayList<>(rows.size());
                             rows.forEach(row -> batch.add(toEvent(row)));
-                            Uni<Void> chain = Uni.createFrom().voidItem();
-                            for (StoredEvent event : batch) {
-                                chain = chain.flatMap(ignored -> applier.applyInRebuild(conn, projection, ProjectedEvent.of(json, event)).replaceWithVoid());
-                            }
-                            return chain.flatMap(ignored -> batch.isEmpty() ? Uni.createFrom().voidItem()
+                            List<ProjectedEvent> events = new ArrayList<>(batch.size());
+                            batch.forEach(event -> events.add(ProjectedEvent.of(json, event)));
+                            return applier.applyInRebuild(conn, projection, events).flatMap(ignored -> batch.isEmpty() ? Uni.createFrom().voidItem()
                                             : conn.preparedQuery("UPDATE projection_state SET rebuilt_events = $2 WHERE name = $1")
                                             .execute(Tuple.of(projection.name(), total + batch.size())).replaceWithVoid())
                                     .replaceWith(batch);
@@ -174,7 +175,13 @@ public class ProjectionRebuild {
                     replayed.get(projection.name()).set(sum);
                     batch.forEach(event -> lag.applied(projection.name(), event.position()));
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    LOG.infof("rebuild of projection %s: %d events replayed (batch of %d at %.0f events/s, up to position %d)",
+                    // one progress line every few seconds at INFO (a million events is hundreds of batches)
+                    long now = System.nanoTime();
+                    boolean report = now - lastReport.get(projection.name()).get() > PROGRESS_EVERY_NANOS;
+                    if (report) {
+                        lastReport.get(projection.name()).set(now);
+                    }
+                    LOG.logf(report ? Logger.Level.INFO : Logger.Level.DEBUG, "rebuild of projection %s: %d events replayed (batch of %d at %.0f events/s, up to position %d)",
                             projection.name(), sum, batch.size(), batch.size() / Math.max(seconds, 1e-6), last.position());
                     return replayFrom(projection, last.transactionId(), last.position(), sum);
                 });

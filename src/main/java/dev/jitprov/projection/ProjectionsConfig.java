@@ -10,7 +10,7 @@ import java.time.Duration;
 public interface ProjectionsConfig {
 
     /** Events replayed from the store per rebuild transaction (bigger batches rebuild faster, hold locks longer). */
-    @WithDefault("1000")
+    @WithDefault("5000")
     int rebuildBatchSize();
 
     /** First wait before retrying an event whose transaction failed for a transient reason (database down). */

@@ -35,24 +35,28 @@ public class SessionsProjection implements Projection {
     }
 
     @Override
-    public Uni<Void> apply(SqlConnection conn, ProjectedEvent event, Object payload) {
+    public Uni<Void> apply(SqlConnection conn, List<Decoded> events) {
+        Writes writes = new Writes();
+        for (Decoded decoded : events) {
+            write(writes, decoded.event(), decoded.payload());
+        }
+        return writes.execute(conn);
+    }
+
+    private static void write(Writes writes, ProjectedEvent event, Object payload) {
         String key = event.memberKey();
         if (key == null) {
-            return Uni.createFrom().voidItem();
+            return;
         }
         if (payload instanceof SessionStarted e) {
-            return conn.preparedQuery("INSERT INTO sessions_view (session_id, workspace_id, member_key, effective_role, via, "
-                            + "started_at, expires_at, last_position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id) DO NOTHING")
-                    .execute(Tuple.tuple(Arrays.asList(UUID.fromString(e.sessionId()), event.workspaceId(), key, e.effectiveRole(),
-                            e.via() == null ? null : e.via().name(), utc(e.startedAt()), utc(e.expiresAt()), event.position())))
-                    .replaceWithVoid();
+            writes.add("INSERT INTO sessions_view (session_id, workspace_id, member_key, effective_role, via, "
+                            + "started_at, expires_at, last_position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id) DO NOTHING",
+                    Tuple.tuple(Arrays.asList(UUID.fromString(e.sessionId()), event.workspaceId(), key, e.effectiveRole(),
+                            e.via() == null ? null : e.via().name(), utc(e.startedAt()), utc(e.expiresAt()), event.position())));
         } else if (payload instanceof SessionEnded e) {
-            return conn.preparedQuery("DELETE FROM sessions_view WHERE session_id = $1")
-                    .execute(Tuple.of(UUID.fromString(e.sessionId()))).replaceWithVoid();
+            writes.add("DELETE FROM sessions_view WHERE session_id = $1", Tuple.of(UUID.fromString(e.sessionId())));
         } else if (payload instanceof UserDeleted) {
-            return conn.preparedQuery("DELETE FROM sessions_view WHERE workspace_id = $1 AND member_key = $2")
-                    .execute(Tuple.of(event.workspaceId(), key)).replaceWithVoid();
+            writes.add("DELETE FROM sessions_view WHERE workspace_id = $1 AND member_key = $2", Tuple.of(event.workspaceId(), key));
         }
-        return Uni.createFrom().voidItem();
     }
 }

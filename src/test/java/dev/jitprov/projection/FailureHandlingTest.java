@@ -56,7 +56,8 @@ class FailureHandlingTest {
         }
 
         @Override
-        public Uni<Void> apply(SqlConnection conn, ProjectedEvent event, Object payload) {
+        public Uni<Void> apply(SqlConnection conn, List<Decoded> events) {
+            ProjectedEvent event = events.get(0).event();
             return conn.preparedQuery("INSERT INTO audit_members (workspace_id, member_key, email) VALUES ($1, 'k', 'k@example.com')")
                     .execute(Tuple.of(event.workspaceId()))
                     .flatMap(ignored -> calls.incrementAndGet() <= failures ? Uni.createFrom().failure(failure) : Uni.createFrom().voidItem());

@@ -47,10 +47,16 @@ class RedeliveryTest {
 
         // every event of the workspace again, as the relay would publish it after a crash (replayed offsets)
         for (String record : envelopesOf(scenario)) {
-            consumers.members(record).await().indefinitely();
-            consumers.sessions(record).await().indefinitely();
-            consumers.audit(record).await().indefinitely();
+            consumers.members(List.of(record)).await().indefinitely();
+            consumers.sessions(List.of(record)).await().indefinitely();
+            consumers.audit(List.of(record)).await().indefinitely();
         }
+        // and all of them twice in one poll's batch
+        List<String> twice = new ArrayList<>(envelopesOf(scenario));
+        twice.addAll(envelopesOf(scenario));
+        consumers.members(twice).await().indefinitely();
+        consumers.sessions(twice).await().indefinitely();
+        consumers.audit(twice).await().indefinitely();
 
         assertThat(Views.members(pool, scenario.workspaceId)).isEqualTo(members);
         assertThat(Views.sessions(pool, scenario.workspaceId)).isEqualTo(sessions);
@@ -59,8 +65,8 @@ class RedeliveryTest {
 
     @Test
     void aRecordThatIsNotAnEnvelopeIsSkippedWithoutFailingTheChannel() {
-        consumers.audit("this is not JSON").await().indefinitely();
-        consumers.members("{\"specversion\":\"0.3\"}").await().indefinitely();
+        consumers.audit(List.of("this is not JSON")).await().indefinitely();
+        consumers.members(List.of("{\"specversion\":\"0.3\"}")).await().indefinitely();
     }
 
     @Test
@@ -70,8 +76,8 @@ class RedeliveryTest {
                 + "\"subject\":\"member-ws-x-a@b.c\",\"time\":\"2026-01-01T00:00:00Z\",\"workspace\":\"ws-x\",\"streamversion\":1,"
                 + "\"position\":1,\"data\":{\"what\":\"ever\"}}";
 
-        consumers.audit(record).await().indefinitely();
-        consumers.members(record).await().indefinitely();
+        consumers.audit(List.of(record)).await().indefinitely();
+        consumers.members(List.of(record)).await().indefinitely();
 
         assertThat(Views.count(pool, "SELECT count(*) FROM processed_events WHERE event_id = $1", id)).isEqualTo(2);
         assertThat(Views.count(pool, "SELECT count(*) FROM audit_log WHERE id = $1", id)).isZero();
@@ -84,22 +90,14 @@ class RedeliveryTest {
                 + "\"subject\":\"member-ws-y-a@b.c\",\"time\":\"2026-01-01T00:00:00Z\",\"workspace\":\"ws-y\",\"streamversion\":1,"
                 + "\"position\":1,\"data\":{\"sessionId\":\"not-a-uuid\",\"startedAt\":\"yesterday\"}}";
 
-        consumers.sessions(record).await().indefinitely();
+        consumers.sessions(List.of(record)).await().indefinitely();
 
         assertThat(Views.count(pool, "SELECT count(*) FROM processed_events WHERE event_id = $1", id)).isEqualTo(1);
     }
 
     private List<String> envelopesOf(Scenario scenario) {
-        List<String> records = new ArrayList<>();
-        List<String> streams = new ArrayList<>();
-        pool.preparedQuery("SELECT DISTINCT stream_id FROM events WHERE workspace_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(scenario.workspaceId))
-                .await().indefinitely().forEach(row -> streams.add(row.getString("stream_id")));
-        assertThat(streams).contains(MemberKeys.streamId(scenario.workspaceId, "rita@example.com"));
-        for (String stream : streams) {
-            for (StoredEvent event : store.readStream(stream).await().indefinitely()) {
-                records.add(CloudEventEnvelope.toJson(json, event, "urn:jit-provisioning"));
-            }
-        }
+        List<String> records = Views.envelopes(pool, store, json, scenario.workspaceId);
+        assertThat(records).isNotEmpty();
         return records;
     }
 }

@@ -75,4 +75,18 @@ final class Views {
             return items;
         }, items -> !items.isEmpty());
     }
+
+    /** Every event of the workspace as the relay publishes it (CloudEvents JSON), stream by stream in stream order. */
+    static List<String> envelopes(Pool pool, dev.jitprov.eventstore.EventStore store, com.fasterxml.jackson.databind.ObjectMapper json, String ws) {
+        List<String> records = new ArrayList<>();
+        List<String> streams = new ArrayList<>();
+        pool.preparedQuery("SELECT DISTINCT stream_id FROM events WHERE workspace_id = $1").execute(Tuple.of(ws))
+                .await().indefinitely().forEach(row -> streams.add(row.getString("stream_id")));
+        for (String stream : streams) {
+            for (dev.jitprov.eventstore.StoredEvent event : store.readStream(stream).await().indefinitely()) {
+                records.add(dev.jitprov.eventstore.CloudEventEnvelope.toJson(json, event, "urn:jit-provisioning"));
+            }
+        }
+        return records;
+    }
 }
