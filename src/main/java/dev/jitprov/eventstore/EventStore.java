@@ -77,6 +77,21 @@ public class EventStore {
                 });
     }
 
+    /**
+     * The next {@code limit} committed events after the checkpoint ({@code lastTransaction}, {@code lastPosition}),
+     * in {@code (transaction_id, position)} order, from transactions below {@code pg_snapshot_xmin} only (a
+     * transaction still open could otherwise commit a lower position later and be skipped). The relay and the
+     * projection rebuild read the store this way.
+     */
+    public Uni<List<StoredEvent>> readAfter(SqlClient client, String lastTransaction, long lastPosition, int limit) {
+        return client.preparedQuery(READ_AFTER).execute(Tuple.of(lastTransaction, lastPosition, limit))
+                .map(rows -> {
+                    List<StoredEvent> result = new ArrayList<>(rows.size());
+                    rows.forEach(row -> result.add(fromRow(row)));
+                    return result;
+                });
+    }
+
     /** Turns a stored payload back into its registered record class. */
     public Object decode(StoredEvent event) {
         Class<?> type = types.classOf(event.type()).orElseThrow(() ->
@@ -184,6 +199,15 @@ public class EventStore {
             + "metadata->>'causationId' AS causation_id, occurred_at, position, transaction_id::text AS transaction_id";
 
     static final String SELECT_COLUMNS = "SELECT " + RETURNED_COLUMNS + " FROM events";
+    /**
+     * The columns are qualified in ORDER BY on purpose: the select list names {@code transaction_id::text} as
+     * {@code transaction_id}, and an unqualified ORDER BY would sort by that text ('1000' before '999'), sorting the
+     * whole table per batch and, at a digit boundary of the transaction ids, paging past events never read.
+     */
+    static final String READ_AFTER = SELECT_COLUMNS
+            + " WHERE (events.transaction_id, events.position) > ($1::text::xid8, $2)"
+            + " AND events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+            + " ORDER BY events.transaction_id, events.position LIMIT $3";
 
     private static final String INSERT = "INSERT INTO events "
             + "(event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "

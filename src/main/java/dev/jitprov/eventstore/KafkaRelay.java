@@ -49,14 +49,11 @@ public class KafkaRelay {
 
     private static final String LOCK_CHECKPOINT = "SELECT last_transaction_id::text AS tx, last_position "
             + "FROM subscription_checkpoints WHERE name = $1 FOR UPDATE SKIP LOCKED";
-    private static final String READ_BATCH = EventStore.SELECT_COLUMNS
-            + " WHERE (transaction_id, position) > ($1::text::xid8, $2)"
-            + " AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
-            + " ORDER BY transaction_id, position LIMIT $3";
     private static final String SAVE_CHECKPOINT = "UPDATE subscription_checkpoints "
             + "SET last_transaction_id = $2::text::xid8, last_position = $3, updated_at = now() WHERE name = $1";
 
     private final Pool pool;
+    private final EventStore store;
     private final MutinyEmitter<String> emitter;
     private final ObjectMapper json;
     private final RelayConfig config;
@@ -68,9 +65,10 @@ public class KafkaRelay {
     private final AtomicLong cycles = new AtomicLong();
     private volatile boolean running;
 
-    public KafkaRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, ObjectMapper json,
+    public KafkaRelay(Pool pool, EventStore store, @Channel(CHANNEL) MutinyEmitter<String> emitter, ObjectMapper json,
                       RelayConfig config, RolesConfig roles, EventsConfig events, Vertx vertx, MeterRegistry metrics) {
         this.pool = pool;
+        this.store = store;
         this.emitter = emitter;
         this.json = json;
         this.config = config;
@@ -161,12 +159,7 @@ public class KafkaRelay {
     }
 
     private Uni<List<StoredEvent>> readBatch(SqlConnection conn, String lastTransaction, long lastPosition) {
-        return conn.preparedQuery(READ_BATCH).execute(Tuple.of(lastTransaction, lastPosition, config.batchSize()))
-                .map(rows -> {
-                    List<StoredEvent> batch = new ArrayList<>(rows.size());
-                    rows.forEach(row -> batch.add(EventStore.fromRow(row)));
-                    return batch;
-                });
+        return store.readAfter(conn, lastTransaction, lastPosition, config.batchSize());
     }
 
     /** Sends the batch in order (the producer is idempotent, so per-key order holds) and waits for every ack. */

@@ -57,4 +57,15 @@ public class ProcessedEvents {
                     return fresh;
                 });
     }
+
+    /** Records {@code eventIds} as processed without reporting which were new (the caller knows they all are). */
+    public Uni<Void> record(SqlConnection conn, String consumer, Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id "
+                        + "ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(consumer, eventIds.toArray(UUID[]::new)))
+                .replaceWithVoid();
+    }
 }

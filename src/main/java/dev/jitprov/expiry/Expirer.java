@@ -109,11 +109,11 @@ public class Expirer {
     }
 
     private Uni<Void> execute(SqlConnection conn, Deadline d, Instant now, int attempt) {
-        return conn.query("SAVEPOINT deadline").execute()
-                .flatMap(ignored -> decide(conn, d, now))
-                .flatMap(ignored -> delete(conn, d))
-                .flatMap(ignored -> conn.query("RELEASE SAVEPOINT deadline").execute())
-                .replaceWithVoid()
+        // Statements that do not depend on each other's answers are sent together (the connection keeps their
+        // order): the savepoint with the decision's reads, the deadline's deletion with the release.
+        return Uni.combine().all().unis(conn.query("SAVEPOINT deadline").execute(), decide(conn, d, now)).discardItems()
+                .flatMap(ignored -> Uni.combine().all().unis(delete(conn, d), conn.query("RELEASE SAVEPOINT deadline").execute())
+                        .discardItems())
                 .onFailure().recoverWithUni(failure -> conn.query("ROLLBACK TO SAVEPOINT deadline").execute()
                         .flatMap(ignored -> afterFailure(conn, d, now, attempt, failure)));
     }

@@ -4,6 +4,7 @@ import dev.jitprov.eventstore.ConcurrencyConflictException;
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.NewEvent;
+import dev.jitprov.eventstore.StoredEvent;
 import dev.jitprov.provisioning.LoginRejected;
 import dev.jitprov.provisioning.MemberEvent;
 import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
@@ -135,10 +136,14 @@ public class MemberStreams {
         // Writers of one member queue on a transaction-scoped lock instead of racing and retrying: twenty
         // simultaneous first sign-ins of one user would otherwise conflict in rounds. The expected version
         // stays the guarantee; the lock only removes the retry storm.
-        return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of(streamId))
-                .flatMap(locked -> workspaces.load(conn, workspaceId)).flatMap(workspace ->
-                store.readStream(conn, streamId, 0).flatMap(stored -> {
-                    MemberState member = MemberState.fold(store.decodeAll(stored, MemberEvent.class));
+        // The lock and both reads are sent at once: the connection runs them in order, so the reads still see
+        // the stream as of holding the lock, for one round trip instead of three.
+        Uni<?> locked = conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of(streamId));
+        Uni<WorkspaceState> loaded = workspaces.load(conn, workspaceId);
+        Uni<List<StoredEvent>> read = store.readStream(conn, streamId, 0);
+        return Uni.combine().all().unis(locked, loaded, read).asTuple().flatMap(inputs -> {
+                    WorkspaceState workspace = inputs.getItem2();
+                    MemberState member = MemberState.fold(store.decodeAll(inputs.getItem3(), MemberEvent.class));
                     return otherActiveAdmins(conn, workspace, member, workspaceId, memberKey).flatMap(admins -> {
                         Decision<T> decision = decider.decide(new Context(workspace, member, admins));
                         if (decision.events().isEmpty()) {
@@ -154,7 +159,7 @@ public class MemberStreams {
                                 .flatMap(ignored -> applyBeside(conn, workspaceId, memberKey, decision.events(), secrets))
                                 .map(ignored -> new Outcome<>(decision.result(), decision.events(), member, after, Map.copyOf(secrets)));
                     });
-                }));
+                });
     }
 
     /** The inputs a decision would see now, read without locking or writing (previews such as the R20 inspector). */
@@ -234,12 +239,11 @@ public class MemberStreams {
         } else if (event instanceof SessionEnded e) {
             return sessions.close(conn, UUID.fromString(e.sessionId()));
         } else if (event instanceof UserDeleted) {
-            return sessions.closeAllOf(conn, ws, key)
-                    .flatMap(ignored -> conn.preparedQuery("DELETE FROM member_index WHERE workspace_id = $1 AND member_key = $2")
-                            .execute(Tuple.of(ws, key)))
-                    .flatMap(ignored -> conn.preparedQuery("DELETE FROM credentials WHERE workspace_id = $1 AND member_key = $2")
-                            .execute(Tuple.of(ws, key)))
-                    .replaceWithVoid();
+            // three independent deletes, sent together (one round trip)
+            return Uni.combine().all().unis(sessions.closeAllOf(conn, ws, key),
+                            conn.preparedQuery("DELETE FROM member_index WHERE workspace_id = $1 AND member_key = $2").execute(Tuple.of(ws, key)),
+                            conn.preparedQuery("DELETE FROM credentials WHERE workspace_id = $1 AND member_key = $2").execute(Tuple.of(ws, key)))
+                    .discardItems();
         }
         return Uni.createFrom().voidItem();
     }

@@ -121,7 +121,20 @@ public class ProjectionApplier {
      * @return how many of the events were new to the projection
      */
     public Uni<Integer> applyInRebuild(SqlConnection conn, Projection projection, List<ProjectedEvent> events) {
-        return applyBatch(conn, projection, decodeAll(projection, events));
+        // The rebuild deleted the projection's processed rows and reads each stored event once, behind the closed
+        // gate: every event is new, so the ids are recorded without asking which were (no RETURNING, no wait).
+        List<Decodable> batch = decodeAll(projection, events);
+        Set<UUID> ids = new LinkedHashSet<>();
+        List<Projection.Decoded> toApply = new ArrayList<>(batch.size());
+        for (Decodable d : batch) {
+            if (ids.add(d.event().eventId()) && d.payload().isPresent()) {
+                toApply.add(new Projection.Decoded(d.event(), d.payload().get()));
+            }
+        }
+        Uni<Void> recorded = processed.record(conn, projection.consumer(), ids);
+        Uni<Void> applied = toApply.isEmpty() ? Uni.createFrom().voidItem() : projection.apply(conn, toApply);
+        // both are queued on the connection at once (pipelined, in this order)
+        return Uni.join().all(recorded, applied).andFailFast().replaceWith(ids.size());
     }
 
     /** An event and its payload, empty when it does not decode (it is then only recorded as processed). */
