@@ -167,7 +167,11 @@ public class ProjectionRebuild {
         Uni<Long> applied = pool.withTransaction(conn -> {
             List<ProjectedEvent> events = new ArrayList<>(batch.size());
             batch.forEach(event -> events.add(ProjectedEvent.of(json, event)));
-            return applier.applyInRebuild(conn, projection, events)
+            // The tables were just truncated: a plan cached while they were nearly empty (a sequential scan) would
+            // stay in use while they grow to millions of rows, making each UPDATE slower than the last. Custom plans
+            // are made with the table's current size.
+            Uni<?> customPlans = conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute();
+            return Uni.combine().all().unis(customPlans, applier.applyInRebuild(conn, projection, events)).discardItems()
                     .flatMap(ignored -> conn.preparedQuery("UPDATE projection_state SET rebuilt_events = $2 WHERE name = $1")
                             .execute(Tuple.of(projection.name(), sum)))
                     .replaceWith(sum);

@@ -2,15 +2,12 @@ package dev.jitprov.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.EventMetadata;
-import dev.jitprov.expiry.Deadline;
 import dev.jitprov.expiry.ExpiryConfig;
-import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberEvent.UserDeleted;
-import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
 import dev.jitprov.provisioning.DeletionReason;
 import dev.jitprov.provisioning.MemberKeys;
-import dev.jitprov.provisioning.MemberOrigin;
+import dev.jitprov.support.BulkMembers;
 import dev.jitprov.support.Scenario;
 import dev.jitprov.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,9 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,7 +71,7 @@ class ExpiryBenchmark {
         Instant created = clock.instant();
         try {
             long seedStart = System.nanoTime();
-            seed(ws, count, created);
+            BulkMembers.seedTemporary(pool, json, ws, count, created, config.memberTtl());
             Stats.print("seeded %d temporary members in %.0f s (workers %d, batch %d)".formatted(count,
                     (System.nanoTime() - seedStart) / 1e9, config.workers(), config.batchSize()));
 
@@ -112,36 +106,6 @@ class ExpiryBenchmark {
         }
     }
 
-    private void seed(String ws, int count, Instant created) {
-        Actor idp = Actor.idp("https://idp.example.test/bench");
-        EventMetadata metadata = new EventMetadata(ws, "idp:https://idp.example.test/bench", "bench", null);
-        OffsetDateTime at = OffsetDateTime.ofInstant(created, ZoneOffset.UTC);
-        OffsetDateTime due = OffsetDateTime.ofInstant(created.plus(config.memberTtl()), ZoneOffset.UTC);
-        int chunk = 5_000;
-        for (int first = 0; first < count; first += chunk) {
-            int size = Math.min(chunk, count - first);
-            List<String> keys = new ArrayList<>(size);
-            List<String> payloads = new ArrayList<>(size);
-            for (int i = first; i < first + size; i++) {
-                String key = "temp-" + i + "@bench.example";
-                keys.add(key);
-                payloads.add(write(new UserProvisioned(key, key, "Temp " + i, "Analyst", MemberOrigin.JIT, true, "resolved", idp, created)));
-            }
-            String meta = write(metadata);
-            String[] k = keys.toArray(String[]::new);
-            pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO events (event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
-                                    + "SELECT gen_random_uuid(), $2 || k, 1, $3, $1, p::jsonb, $4::jsonb, $5 FROM unnest($6::text[], $7::text[]) AS x(k, p)")
-                            .execute(Tuple.tuple(List.of(ws, MemberKeys.streamId(ws, ""), UserProvisioned.TYPE, meta, at, k, payloads.toArray(String[]::new))))
-                            .flatMap(ignored -> conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
-                                            + "SELECT $1, k, id, k, 'Analyst', 'JIT', true, $2 FROM unnest($3::text[], $4::uuid[]) AS x(k, id)")
-                                    .execute(Tuple.of(ws, at, k, keys.stream().map(key -> MemberStreams.memberId(ws, key)).toArray(UUID[]::new))))
-                            .flatMap(ignored -> conn.preparedQuery("INSERT INTO expiry_deadlines (kind, workspace_id, member_key, target, due_at) "
-                                            + "SELECT 'MEMBER', $1, k, $2, $3 FROM unnest($4::text[]) AS k")
-                                    .execute(Tuple.of(ws, Deadline.MEMBER_TARGET, due, k))))
-                    .await().indefinitely();
-        }
-    }
-
     /** Two connections each inserting half of the rows one statement at a time: the write floor of the same work. */
     private double bareInsertRate(String ws, int count) {
         pool.query("CREATE TABLE IF NOT EXISTS bench_deleted (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)")
@@ -152,7 +116,7 @@ class ExpiryBenchmark {
         Multi.createFrom().range(0, count)
                 .onItem().transformToUni(i -> pool.preparedQuery("INSERT INTO bench_deleted (event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
                                 + "VALUES ($1, $2, 2, $3, $4, $5::jsonb, $6::jsonb, now())")
-                        .execute(Tuple.tuple(List.of(UUID.randomUUID(), MemberKeys.streamId(ws, "temp-" + i + "@bench.example"), UserDeleted.TYPE, ws, payload, meta))))
+                        .execute(Tuple.tuple(List.of(UUID.randomUUID(), MemberKeys.streamId(ws, BulkMembers.key(i)), UserDeleted.TYPE, ws, payload, meta))))
                 .merge(2)
                 .collect().last().await().indefinitely();
         return count / ((System.nanoTime() - start) / 1e9);
