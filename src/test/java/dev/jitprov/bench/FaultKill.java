@@ -1,21 +1,9 @@
 package dev.jitprov.bench;
 
-import com.icegreen.greenmail.util.GreenMail;
-import dev.jitprov.stack.Infrastructure;
 import dev.jitprov.support.Scenario;
 import io.restassured.RestAssured;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,41 +37,17 @@ public final class FaultKill {
     public static void main(String[] args) throws Exception {
         int users = Integer.getInteger("fault.users", 1500);
         Duration killAfter = Duration.parse(System.getProperty("fault.killAfter", "PT3S"));
-        Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(app)) {
-            throw new IllegalStateException(app + " is missing: package the service first (./mvnw -Plocal ... does)");
-        }
-        Path data = Files.createTempDirectory("fault-kill");
-        say("starting PostgreSQL, Kafka, SMTP");
-        EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), freePort());
-        KafkaClusterTestKit kafka = Infrastructure.kafka(3);
-        GreenMail smtp = Infrastructure.smtp(freePort());
-        int httpPort = freePort();
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m",
-                "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
-                "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
-                "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
-                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "-Dquarkus.mailer.host=127.0.0.1", "-Dquarkus.mailer.port=" + smtp.getSmtp().getPort(),
-                "-Dquarkus.profile=local",
-                "-Djit.admin.operator-token=" + Scenario.OPERATOR_TOKEN,
-                "-Djit.public.base-url=" + Scenario.BASE_URL,
-                "-jar", app.toString());
-        Path serviceLog = data.resolve("service.log");
-        Process service = null;
+        ServiceProcess stack = ServiceProcess.start("fault-kill", List.of("-Xmx512m"));
         boolean passed = false;
         try {
-            service = start(command, serviceLog, httpPort);
-            RestAssured.port = httpPort;
+            RestAssured.port = stack.port;
             Scenario scenario = Scenario.withJit("fault-kill-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
             List<String> emails = Responses.emails("kill-" + UUID.randomUUID().toString().substring(0, 6), users);
             List<String> signed = Responses.sign(scenario.idp, scenario.sp(), emails, Duration.ofMinutes(20));
             say("signed %d responses; posting them with 16 in flight, SIGKILL after %s".formatted(users, killAfter));
 
-            SignInLoad load = new SignInLoad("http://localhost:" + httpPort, scenario.workspaceId);
-            Process victim = service;
+            SignInLoad load = new SignInLoad("http://localhost:" + stack.port, scenario.workspaceId);
+            Process victim = stack.process();
             Thread killer = new Thread(() -> {
                 try {
                     Thread.sleep(killAfter.toMillis());
@@ -98,7 +62,7 @@ public final class FaultKill {
             killer.join();
             say("first pass: " + first.summary());
 
-            service = start(command, serviceLog, httpPort);
+            stack.startService("fault-kill");
             List<Integer> retry = new ArrayList<>();
             for (int i = 0; i < users; i++) {
                 if (!first.acknowledgedAt.containsKey(i)) {
@@ -107,28 +71,22 @@ public final class FaultKill {
             }
             SignInLoad.Result second = load.closedLoop(retry.stream().map(signed::get).toList(), 16);
             say("after restart, the %d unacknowledged sign-ins again: %s".formatted(retry.size(), second.summary()));
-            say("service RSS after the second pass (separate process, -Xmx512m): " + rss(service.pid()));
+            say("service RSS after the second pass (separate process, -Xmx512m): " + stack.rss());
 
             Map<String, Integer> acknowledged = new HashMap<>();
             first.acknowledgedAt.keySet().forEach(i -> acknowledged.merge(emails.get(i), 1, Integer::sum));
             second.acknowledgedAt.keySet().forEach(i -> acknowledged.merge(emails.get(retry.get(i)), 1, Integer::sum));
-            passed = check(postgres, scenario.workspaceId, acknowledged);
+            passed = check(stack, scenario.workspaceId, acknowledged);
         } finally {
-            if (service != null) {
-                service.destroy();
-                service.waitFor(20, TimeUnit.SECONDS);
-                service.destroyForcibly();
-            }
-            smtp.stop();
-            postgres.close();
-            say("service log: " + serviceLog);
+            stack.close();
+            say("service log: " + stack.log);
             say(passed ? "PASS" : "FAIL");
             Runtime.getRuntime().halt(passed ? 0 : 1); // the in-process Kafka broker must not hold the JVM
         }
     }
 
-    private static boolean check(EmbeddedPostgres postgres, String ws, Map<String, Integer> acknowledged) throws Exception {
-        try (Connection db = DriverManager.getConnection(Infrastructure.jdbcUrl(postgres), "postgres", "postgres")) {
+    private static boolean check(ServiceProcess stack, String ws, Map<String, Integer> acknowledged) throws Exception {
+        try (Connection db = stack.database()) {
             Map<String, Long> provisioned = counts(db, "SELECT payload->>'memberKey', count(*) FROM events WHERE workspace_id = ? "
                     + "AND type = 'user.provisioned.v1' GROUP BY 1", ws);
             Map<String, Long> sessions = counts(db, "SELECT substring(stream_id from length('member-' || ?) + 2), count(*) FROM events "
@@ -200,47 +158,6 @@ public final class FaultKill {
                 rows.next();
                 return rows.getLong(1);
             }
-        }
-    }
-
-    private static Process start(List<String> command, Path log, int port) throws Exception {
-        say("starting the service on port " + port);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    say("service ready (pid " + process.pid() + ")");
-                    return process;
-                }
-            } catch (java.io.IOException notYet) {
-                // starting
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited: see " + log);
-            }
-            Thread.sleep(300);
-        }
-        throw new IllegalStateException("the service did not become ready in 120 s: see " + log);
-    }
-
-    /** VmRSS and VmHWM (peak) of a process, from /proc. */
-    static String rss(long pid) {
-        try {
-            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
-                    .map(l -> l.replaceAll("\\s+", " ")).reduce((a, b) -> a + ", " + b).orElse("?");
-        } catch (java.io.IOException e) {
-            return "unreadable: " + e;
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -150,15 +150,4 @@ final class SignInLoad {
         }
         return e;
     }
-
-    /** Resident set size of this JVM (service, client and in-process Kafka/SMTP), in MB; PostgreSQL is a separate process. */
-    static String rss() {
-        try {
-            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
-                    .map(l -> l.replaceAll("\\s+", " ")).reduce((a, b) -> a + ", " + b).orElse("?");
-        } catch (java.io.IOException e) {
-            return "unreadable: " + e;
-        }
-    }
 }

@@ -1,0 +1,140 @@
+package dev.jitprov.bench;
+
+import com.icegreen.greenmail.util.GreenMail;
+import dev.jitprov.stack.Infrastructure;
+import dev.jitprov.support.Scenario;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service (target/quarkus-app/quarkus-run.jar) as a child process, with PostgreSQL, Kafka and SMTP
+ * started in this JVM as the one-command local run starts them ({@link Infrastructure}): what the harnesses that
+ * must kill the service, or measure it apart from their own client, run against.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    final EmbeddedPostgres postgres;
+    final KafkaClusterTestKit kafka;
+    final GreenMail smtp;
+    final int port;
+    final Path log;
+    private final List<String> command;
+    private Process process;
+
+    private ServiceProcess(EmbeddedPostgres postgres, KafkaClusterTestKit kafka, GreenMail smtp, int port, Path log, List<String> command) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.smtp = smtp;
+        this.port = port;
+        this.log = log;
+        this.command = command;
+    }
+
+    /** Starts the stack and the service; {@code serviceArgs} are extra JVM options of the service (heap, config). */
+    static ServiceProcess start(String name, List<String> serviceArgs) throws Exception {
+        Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(app)) {
+            throw new IllegalStateException(app + " is missing: package the service first (./mvnw -Plocal ... does)");
+        }
+        Path data = Files.createTempDirectory(name);
+        say(name, "starting PostgreSQL, Kafka, SMTP");
+        EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), freePort());
+        KafkaClusterTestKit kafka = Infrastructure.kafka(3);
+        GreenMail smtp = Infrastructure.smtp(freePort());
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(serviceArgs);
+        command.addAll(List.of(
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
+                "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
+                "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dquarkus.mailer.host=127.0.0.1", "-Dquarkus.mailer.port=" + smtp.getSmtp().getPort(),
+                "-Dquarkus.profile=local",
+                "-Djit.admin.operator-token=" + Scenario.OPERATOR_TOKEN,
+                "-Djit.public.base-url=" + Scenario.BASE_URL,
+                "-jar", app.toString()));
+        ServiceProcess service = new ServiceProcess(postgres, kafka, smtp, port, data.resolve("service.log"), command);
+        service.startService(name);
+        return service;
+    }
+
+    /** (Re)starts the service process and waits until it is ready. */
+    void startService(String name) throws Exception {
+        say(name, "starting the service on port " + port);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    say(name, "service ready (pid " + process.pid() + ")");
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // starting
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited: see " + log);
+            }
+            Thread.sleep(300);
+        }
+        throw new IllegalStateException("the service did not become ready in 120 s: see " + log);
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** VmRSS and VmHWM (peak) of the service process, from /proc. */
+    String rss() {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
+                    .map(l -> l.replaceAll("\\s+", " ")).reduce((a, b) -> a + ", " + b).orElse("?");
+        } catch (java.io.IOException e) {
+            return "unreadable: " + e;
+        }
+    }
+
+    Connection database() throws Exception {
+        return DriverManager.getConnection(Infrastructure.jdbcUrl(postgres), "postgres", "postgres");
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null) {
+            process.destroy();
+            process.waitFor(20, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+        smtp.stop();
+        postgres.close();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void say(String name, String message) {
+        System.out.println("[" + name + "] " + message);
+    }
+}
