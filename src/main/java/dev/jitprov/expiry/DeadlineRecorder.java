@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.CloudEventEnvelope;
 import dev.jitprov.eventstore.EventTypes;
 import dev.jitprov.eventstore.ProcessedEvents;
+import dev.jitprov.eventstore.Writes;
 import dev.jitprov.provisioning.MemberEvent.SessionEnded;
 import dev.jitprov.provisioning.MemberEvent.SessionStarted;
 import dev.jitprov.provisioning.MemberEvent.UserDeleted;
 import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
 import dev.jitprov.provisioning.MemberKeys;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -20,12 +21,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Records and removes deadlines as member events arrive (R12): a temporary member's creation is due at
  * created + TTL, every session at its absolute expiry; a session's end or the member's deletion removes what
  * no longer applies. Events of one member share a Kafka key, so they arrive in stream order; each is applied
- * once through {@link ProcessedEvents}, in the same transaction as the deadline change.
+ * once through {@link ProcessedEvents}, in the same transaction as the deadline change, a Kafka poll at a time.
  */
 @ApplicationScoped
 public class DeadlineRecorder {
@@ -35,40 +42,62 @@ public class DeadlineRecorder {
 
     private static final Logger LOG = Logger.getLogger(DeadlineRecorder.class);
 
+    private final Pool pool;
     private final ProcessedEvents processed;
     private final EventTypes types;
     private final ObjectMapper json;
     private final ExpiryConfig config;
 
-    public DeadlineRecorder(ProcessedEvents processed, EventTypes types, ObjectMapper json, ExpiryConfig config) {
+    public DeadlineRecorder(Pool pool, ProcessedEvents processed, EventTypes types, ObjectMapper json, ExpiryConfig config) {
+        this.pool = pool;
         this.processed = processed;
         this.types = types;
         this.json = json;
         this.config = config;
     }
 
+    /** A member event this consumer follows, with its member. */
+    private record Followed(UUID eventId, String workspaceId, String memberKey, Object event) {
+    }
+
+    /**
+     * One Kafka poll at a time ({@code batch=true}): the batch's ids are recorded and the new ones applied in one
+     * transaction, the writes pipelined in order ({@link Writes}).
+     */
     @Incoming(CHANNEL)
-    public Uni<Void> consume(String record) {
-        CloudEventEnvelope envelope;
-        Object event;
-        try {
-            envelope = CloudEventEnvelope.parse(json, record);
-            event = decode(envelope);
-        } catch (RuntimeException e) {
-            // A record this version cannot read is skipped rather than stopping the channel for everyone.
-            LOG.warnf("expiry: skipping unreadable record: %s", e.getMessage());
+    public Uni<Void> consume(List<String> records) {
+        List<Followed> followed = new ArrayList<>(records.size());
+        for (String record : records) {
+            try {
+                CloudEventEnvelope envelope = CloudEventEnvelope.parse(json, record);
+                Object event = decode(envelope);
+                String prefix = MemberKeys.streamId(envelope.workspace(), "");
+                if (event != null && envelope.subject().startsWith(prefix)) {
+                    followed.add(new Followed(envelope.id(), envelope.workspace(), envelope.subject().substring(prefix.length()), event));
+                }
+            } catch (RuntimeException e) {
+                // A record this version cannot read is skipped rather than stopping the channel for everyone.
+                LOG.warnf("expiry: skipping unreadable record: %s", e.getMessage());
+            }
+        }
+        if (followed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        if (event == null || !envelope.subject().startsWith(MemberKeys.streamId(envelope.workspace(), ""))) {
-            return Uni.createFrom().voidItem();
-        }
-        String ws = envelope.workspace();
-        String key = envelope.subject().substring(MemberKeys.streamId(ws, "").length());
-        return processed.applyOnce(CONSUMER, envelope.id(), conn -> apply(conn, ws, key, event))
-                .replaceWithVoid()
-                // The database being away is transient: hold this partition until it is back rather than lose
+        Set<UUID> ids = new LinkedHashSet<>();
+        followed.forEach(f -> ids.add(f.eventId()));
+        return Uni.createFrom().deferred(() -> pool.withTransaction(conn -> processed.claim(conn, CONSUMER, ids).flatMap(fresh -> {
+                    Writes writes = new Writes();
+                    Set<UUID> taken = new HashSet<>();
+                    for (Followed f : followed) {
+                        if (fresh.contains(f.eventId()) && taken.add(f.eventId())) {
+                            write(writes, f.workspaceId(), f.memberKey(), f.event());
+                        }
+                    }
+                    return writes.execute(conn);
+                })))
+                // The database being away is transient: hold these partitions until it is back rather than lose
                 // a deadline (the channel would stop on a failure).
-                .onFailure().invoke(f -> LOG.warnf("expiry: recording %s failed, retrying: %s", envelope.id(), f.toString()))
+                .onFailure().invoke(f -> LOG.warnf("expiry: recording %d events failed, retrying: %s", followed.size(), f.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 
@@ -84,27 +113,24 @@ public class DeadlineRecorder {
         }
     }
 
-    private Uni<Void> apply(SqlConnection conn, String ws, String key, Object event) {
+    private void write(Writes writes, String ws, String key, Object event) {
         if (event instanceof UserProvisioned e && e.temporary()) {
             // A new life replaces a deadline left from an earlier one (there should be none: UserDeleted removed it).
-            return upsert(conn, new Deadline(Deadline.Kind.MEMBER, ws, key, Deadline.MEMBER_TARGET, e.at().plus(config.memberTtl())));
+            upsert(writes, new Deadline(Deadline.Kind.MEMBER, ws, key, Deadline.MEMBER_TARGET, e.at().plus(config.memberTtl())));
         } else if (event instanceof SessionStarted e) {
-            return upsert(conn, new Deadline(Deadline.Kind.SESSION, ws, key, e.sessionId(), e.expiresAt()));
+            upsert(writes, new Deadline(Deadline.Kind.SESSION, ws, key, e.sessionId(), e.expiresAt()));
         } else if (event instanceof SessionEnded e) {
-            return conn.preparedQuery("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2 AND kind = 'SESSION' AND target = $3")
-                    .execute(Tuple.of(ws, key, e.sessionId())).replaceWithVoid();
+            writes.add("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2 AND kind = 'SESSION' AND target = $3",
+                    Tuple.of(ws, key, e.sessionId()));
         } else if (event instanceof UserDeleted) {
-            return conn.preparedQuery("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2")
-                    .execute(Tuple.of(ws, key)).replaceWithVoid();
+            writes.add("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2", Tuple.of(ws, key));
         }
-        return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> upsert(SqlConnection conn, Deadline d) {
-        return conn.preparedQuery("INSERT INTO expiry_deadlines (kind, workspace_id, member_key, target, due_at) VALUES ($1, $2, $3, $4, $5) "
-                        + "ON CONFLICT (workspace_id, member_key, kind, target) DO UPDATE SET due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL")
-                .execute(Tuple.of(d.kind().name(), d.workspaceId(), d.memberKey(), d.target(), utc(d.dueAt())))
-                .replaceWithVoid();
+    private static void upsert(Writes writes, Deadline d) {
+        writes.add("INSERT INTO expiry_deadlines (kind, workspace_id, member_key, target, due_at) VALUES ($1, $2, $3, $4, $5) "
+                        + "ON CONFLICT (workspace_id, member_key, kind, target) DO UPDATE SET due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL",
+                Tuple.of(d.kind().name(), d.workspaceId(), d.memberKey(), d.target(), utc(d.dueAt())));
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -28,6 +28,7 @@ import dev.jitprov.provisioning.WorkspaceEvent.SecuritySettingsChanged;
 import dev.jitprov.provisioning.WorkspaceEvent.SsoConfigured;
 import dev.jitprov.provisioning.WorkspaceEvent.WorkspaceCreated;
 import dev.jitprov.workspace.DomainEventTypes;
+import dev.jitprov.eventstore.Writes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;

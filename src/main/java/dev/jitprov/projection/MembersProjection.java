@@ -8,6 +8,7 @@ import dev.jitprov.provisioning.MemberEvent.UserDeleted;
 import dev.jitprov.provisioning.MemberEvent.UserInvited;
 import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
 import dev.jitprov.provisioning.MemberOrigin;
+import dev.jitprov.eventstore.Writes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;

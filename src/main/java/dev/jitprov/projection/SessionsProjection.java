@@ -3,6 +3,7 @@ package dev.jitprov.projection;
 import dev.jitprov.provisioning.MemberEvent.SessionEnded;
 import dev.jitprov.provisioning.MemberEvent.SessionStarted;
 import dev.jitprov.provisioning.MemberEvent.UserDeleted;
+import dev.jitprov.eventstore.Writes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;

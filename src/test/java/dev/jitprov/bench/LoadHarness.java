@@ -54,9 +54,13 @@ public final class LoadHarness {
         int open = Integer.getInteger("load.open", 5000);
         Duration warmUp = Duration.parse(System.getProperty("load.warmup", "PT40S"));
         String heap = System.getProperty("load.heap", "256m");
-        List<String> serviceArgs = List.of("-Xmx" + heap, "-XX:+UseSerialGC",
+        List<String> serviceArgs = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC",
                 "-Dquarkus.datasource.reactive.max-size=" + System.getProperty("load.pool", "20"),
-                "-Djit.saml.max-issue-instant-age=PT30M");
+                "-Djit.saml.max-issue-instant-age=PT30M"));
+        String extra = System.getProperty("load.serviceArgs", "");
+        if (!extra.isBlank()) {
+            serviceArgs.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a JFR recording while tuning
+        }
         boolean passed = false;
         try (ServiceProcess service = ServiceProcess.start("load", serviceArgs)) {
             RestAssured.port = service.port;
@@ -141,6 +145,8 @@ public final class LoadHarness {
             Stats.print("INVARIANTS: %d users provisioned, %d acknowledged users of the timed phases, %d provisioned twice, %d acknowledged but missing"
                     .formatted(provisioned.size(), acknowledgedUsers.size(), duplicates, missing));
             passed = duplicates == 0 && missing == 0 && closedResult.acknowledged() > 0 && openResult.acknowledged() > 0;
+        } catch (Throwable failure) {
+            failure.printStackTrace();
         } finally {
             Stats.print(passed ? "DONE (invariants hold)" : "FAILED");
             Runtime.getRuntime().halt(passed ? 0 : 1); // the in-process Kafka broker must not hold the JVM

@@ -1,5 +1,6 @@
-package dev.jitprov.projection;
+package dev.jitprov.eventstore;
 
+import dev.jitprov.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -42,7 +43,7 @@ class WritesTest {
 
         pool.withTransaction(conn -> writes.execute(conn)).await().indefinitely();
 
-        assertThat(Views.count(pool, "SELECT count(*) FROM audit_members WHERE workspace_id = $1 AND email = 'v600'", ws)).isEqualTo(1);
+        assertThat(Db.count(pool, "SELECT count(*) FROM audit_members WHERE workspace_id = $1 AND email = 'v600'", ws)).isEqualTo(1);
     }
 
     @Test
@@ -57,6 +58,6 @@ class WritesTest {
 
         assertThat(failure).isInstanceOf(io.vertx.pgclient.PgException.class);
         assertThat(((io.vertx.pgclient.PgException) failure).getSqlState()).isEqualTo("23505");
-        assertThat(Views.count(pool, "SELECT count(*) FROM audit_members WHERE workspace_id = $1", ws)).isZero();
+        assertThat(Db.count(pool, "SELECT count(*) FROM audit_members WHERE workspace_id = $1", ws)).isZero();
     }
 }

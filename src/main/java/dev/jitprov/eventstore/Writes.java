@@ -1,4 +1,4 @@
-package dev.jitprov.projection;
+package dev.jitprov.eventstore;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
