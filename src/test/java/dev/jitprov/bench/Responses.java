@@ -39,7 +39,19 @@ final class Responses {
     }
 
     private static List<String> sign(List<String> emails, Function<String, String> one) {
-        return emails.parallelStream().map(one).toList();
+        // OpenSAML finds its signer through ServiceLoader with the thread's context class loader; common-pool threads
+        // carry the system loader under exec:java, so hand them this thread's (the harness classpath).
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return emails.parallelStream().map(email -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                return one.apply(email);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }).toList();
     }
 
     static List<String> emails(String prefix, int count) {

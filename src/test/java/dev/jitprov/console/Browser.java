@@ -183,10 +183,14 @@ public final class Browser implements AutoCloseable {
                 path, method, jsonBody);
     }
 
-    /** Saves a screenshot of the page as docs/screenshots/{name}.png. */
+    /**
+     * Saves a screenshot of the page as target/screenshots/{name}.png, or as docs/screenshots/{name}.png (the ones
+     * the docs show, kept in git) when run with {@code -Dscreenshots.update=true}: a normal test run leaves the
+     * working tree clean.
+     */
     public void screenshot(String name) {
         try {
-            Path dir = Path.of("docs", "screenshots");
+            Path dir = Boolean.getBoolean("screenshots.update") ? Path.of("docs", "screenshots") : Path.of("target", "screenshots");
             Files.createDirectories(dir);
             // The whole page: grow the window to the document's height for the shot, then restore it.
             org.openqa.selenium.Dimension size = driver.manage().window().getSize();
