@@ -73,7 +73,7 @@ public class MemberStreams {
 
     /** What was appended, the member after it, and the cookie secrets of sessions it opened. */
     public record Outcome<T>(T result, List<MemberEvent> events, MemberState before, MemberState after,
-                             Map<String, String> sessionSecrets) {
+                             Map<String, String> sessionSecrets, boolean twoFactorRequired) {
     }
 
     private final EventStore store;
@@ -147,7 +147,8 @@ public class MemberStreams {
                     return otherActiveAdmins(conn, workspace, member, workspaceId, memberKey).flatMap(admins -> {
                         Decision<T> decision = decider.decide(new Context(workspace, member, admins));
                         if (decision.events().isEmpty()) {
-                            return Uni.createFrom().item(new Outcome<>(decision.result(), List.<MemberEvent>of(), member, member, Map.<String, String>of()));
+                            return Uni.createFrom().item(new Outcome<>(decision.result(), List.<MemberEvent>of(), member, member, Map.<String, String>of(),
+                                    workspace.security().twoFactorRequired()));
                         }
                         List<NewEvent> toAppend = new ArrayList<>();
                         for (MemberEvent event : decision.events()) {
@@ -156,8 +157,9 @@ public class MemberStreams {
                         MemberState after = MemberState.fold(member, decision.events());
                         Map<String, String> secrets = new HashMap<>();
                         return store.append(conn, streamId, (int) member.version(), toAppend)
-                                .flatMap(ignored -> applyBeside(conn, workspaceId, memberKey, decision.events(), secrets))
-                                .map(ignored -> new Outcome<>(decision.result(), decision.events(), member, after, Map.copyOf(secrets)));
+                                .flatMap(ignored -> applyBeside(conn, workspace, workspaceId, memberKey, decision.events(), secrets))
+                                .map(ignored -> new Outcome<>(decision.result(), decision.events(), member, after, Map.copyOf(secrets),
+                                        workspace.security().twoFactorRequired()));
                     });
                 });
     }
@@ -184,7 +186,7 @@ public class MemberStreams {
         return pool.withTransaction(conn -> admission.apply(conn).flatMap(admitted -> admitted
                         ? decide(conn, workspaceId, memberKey, metadata, decider)
                         : Uni.createFrom().item(new Outcome<>(refused, List.<MemberEvent>of(), MemberState.initial(), MemberState.initial(),
-                                Map.<String, String>of()))))
+                                Map.<String, String>of(), false))))
                 .onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
                     if (attempt >= config.maxAttempts()) {
                         LOG.warnf("member %s of %s: giving up after %d concurrent attempts", memberKey, workspaceId, attempt);
@@ -214,16 +216,17 @@ public class MemberStreams {
                 .map(rows -> rows.iterator().next().getLong("admins").intValue());
     }
 
-    private Uni<Void> applyBeside(SqlConnection conn, String workspaceId, String memberKey, List<MemberEvent> events,
-                                  Map<String, String> secrets) {
+    private Uni<Void> applyBeside(SqlConnection conn, WorkspaceState workspace, String workspaceId, String memberKey,
+                                  List<MemberEvent> events, Map<String, String> secrets) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MemberEvent event : events) {
-            chain = chain.flatMap(ignored -> applyBeside(conn, workspaceId, memberKey, event, secrets));
+            chain = chain.flatMap(ignored -> applyBeside(conn, workspace, workspaceId, memberKey, event, secrets));
         }
         return chain;
     }
 
-    private Uni<Void> applyBeside(SqlConnection conn, String ws, String key, MemberEvent event, Map<String, String> secrets) {
+    private Uni<Void> applyBeside(SqlConnection conn, WorkspaceState workspace, String ws, String key, MemberEvent event,
+                                  Map<String, String> secrets) {
         if (event instanceof UserProvisioned e) {
             return index(conn, ws, key, e.email(), e.role(), e.origin(), e.temporary(), e.at());
         } else if (event instanceof UserInvited e) {
@@ -234,7 +237,9 @@ public class MemberStreams {
             return conn.preparedQuery("UPDATE member_index SET role = $3 WHERE workspace_id = $1 AND member_key = $2")
                     .execute(Tuple.of(ws, key, e.to())).replaceWithVoid();
         } else if (event instanceof SessionStarted e) {
-            return sessions.open(conn, UUID.fromString(e.sessionId()), ws, key, e.effectiveRole(), e.startedAt(), e.expiresAt())
+            // the workspace this transaction decided with says whether the session waits for a second factor (R14)
+            return sessions.open(conn, UUID.fromString(e.sessionId()), ws, key, e.effectiveRole(), e.startedAt(), e.expiresAt(),
+                            workspace.security().twoFactorRequired())
                     .invoke(secret -> secrets.put(e.sessionId(), secret)).replaceWithVoid();
         } else if (event instanceof SessionEnded e) {
             return sessions.close(conn, UUID.fromString(e.sessionId()));

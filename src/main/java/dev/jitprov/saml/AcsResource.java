@@ -3,7 +3,6 @@ package dev.jitprov.saml;
 import dev.jitprov.http.ErrorPages;
 import dev.jitprov.http.ProblemException;
 import dev.jitprov.security.Firewall;
-import dev.jitprov.session.BrowserSessions;
 import dev.jitprov.session.CookieFactory;
 import dev.jitprov.session.RedirectPolicy;
 import dev.jitprov.workspace.Workspaces;
@@ -40,10 +39,9 @@ public class AcsResource {
     private final RedirectPolicy redirects;
     private final AuthnRequests authnRequests;
     private final Firewall firewall;
-    private final BrowserSessions sessions;
 
     public AcsResource(Workspaces workspaces, SamlSignIn signIn, SamlValidation validation, ErrorPages errors, CookieFactory cookies,
-                       RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall, BrowserSessions sessions) {
+                       RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall) {
         this.workspaces = workspaces;
         this.signIn = signIn;
         this.validation = validation;
@@ -52,7 +50,6 @@ public class AcsResource {
         this.redirects = redirects;
         this.authnRequests = authnRequests;
         this.firewall = firewall;
-        this.sessions = sessions;
     }
 
     @POST
@@ -76,16 +73,14 @@ public class AcsResource {
                 .flatMap(result -> {
                     if (result instanceof SamlSignIn.SignedIn done) {
                         // R14: a session opened while the workspace enforces 2FA waits for a second factor.
-                        return sessions.byId(done.sessionId()).map(session -> {
-                            URI target = redirects.target(relayState);
-                            if (session.isPresent() && session.get().twoFactorPending()) {
-                                target = URI.create("/2fa?next=" + URLEncoder.encode(target.toString(), StandardCharsets.UTF_8));
-                            }
-                            return Response.seeOther(target)
-                                    .cookie(cookies.session(done.cookieSecret()), authnRequests.clearCookie(ws))
-                                    .header("Cache-Control", "no-store")
-                                    .build();
-                        });
+                        URI target = redirects.target(relayState);
+                        if (done.twoFactorPending()) {
+                            target = URI.create("/2fa?next=" + URLEncoder.encode(target.toString(), StandardCharsets.UTF_8));
+                        }
+                        return Uni.createFrom().item(Response.seeOther(target)
+                                .cookie(cookies.session(done.cookieSecret()), authnRequests.clearCookie(ws))
+                                .header("Cache-Control", "no-store")
+                                .build());
                     }
                     SamlSignIn.Refused refused = (SamlSignIn.Refused) result;
                     return Uni.createFrom().item(errors.respond(headers, refused.status(), refused.code(), "Sign-in refused", refused.message(),

@@ -39,8 +39,9 @@ public class SamlSignIn {
     public sealed interface Result {
     }
 
+    /** @param twoFactorPending the session waits for a second factor (R14) before it authenticates anything */
     public record SignedIn(String workspaceId, String memberKey, UUID sessionId, String cookieSecret, String effectiveRole,
-                           boolean provisioned, Instant expiresAt) implements Result {
+                           boolean provisioned, Instant expiresAt, boolean twoFactorPending) implements Result {
     }
 
     public record Refused(String code, String message, String reference, int status) implements Result {
@@ -103,7 +104,7 @@ public class SamlSignIn {
             if (done.result() instanceof SignInOutcome.Accepted accepted) {
                 LOG.infof("sign-in accepted: workspace=%s response=%s provisioned=%s", ws, report.responseId(), accepted.provisioned());
                 return Uni.createFrom().item((Result) new SignedIn(ws, memberKey, sessionId, done.sessionSecrets().get(sessionId.toString()),
-                        accepted.effectiveRole(), accepted.provisioned(), now.plus(sessions.lifetime())));
+                        accepted.effectiveRole(), accepted.provisioned(), now.plus(sessions.lifetime()), done.twoFactorRequired()));
             }
             SignInOutcome.Rejected rejected = (SignInOutcome.Rejected) done.result();
             return refuse(ws, rejected.code(), rejected.detail(), principal.nameId(), report.responseId(), report.issuer(),

@@ -1,6 +1,5 @@
 package dev.jitprov.session;
 
-import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -30,23 +29,23 @@ public class BrowserSessions {
     private static final String COLUMNS = "session_id, workspace_id, member_key, effective_role, expires_at, two_factor_pending";
 
     private final Pool pool;
-    private final Workspaces workspaces;
-
-    public BrowserSessions(Pool pool, Workspaces workspaces) {
+    public BrowserSessions(Pool pool) {
         this.pool = pool;
-        this.workspaces = workspaces;
     }
 
-    /** Records a new session and returns the cookie secret (shown once, stored hashed). */
+    /**
+     * Records a new session and returns the cookie secret (shown once, stored hashed).
+     *
+     * @param twoFactorPending the workspace, as read by the transaction that opens the session, enforces 2FA (R14)
+     */
     public Uni<String> open(SqlClient tx, UUID sessionId, String workspaceId, String memberKey, String effectiveRole,
-                            Instant startedAt, Instant expiresAt) {
+                            Instant startedAt, Instant expiresAt, boolean twoFactorPending) {
         String secret = Secrets.newSecret("jits_");
-        // The workspace as of this transaction decides whether the session waits for a second factor (R14).
-        return workspaces.load(tx, workspaceId).flatMap(workspace -> tx.preparedQuery(
+        return tx.preparedQuery(
                         "INSERT INTO auth_sessions (session_id, secret_hash, workspace_id, member_key, effective_role, started_at, expires_at, two_factor_pending) "
                         + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .execute(Tuple.tuple(java.util.List.of(sessionId, Secrets.sha256(secret), workspaceId, memberKey, effectiveRole,
-                        utc(startedAt), utc(expiresAt), workspace.security().twoFactorRequired()))))
+                        utc(startedAt), utc(expiresAt), twoFactorPending)))
                 .replaceWith(secret);
     }
 
