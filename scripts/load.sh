@@ -7,11 +7,11 @@
 # the service's RSS and the invariants. Prints lines starting with [bench]; see docs/benchmarks.md.
 #
 # Usage: scripts/load.sh   (LOAD_USERS=3000 LOAD_REPEATS=1000 LOAD_CONCURRENCY=16 LOAD_RATE=500 LOAD_OPEN=5000
-#                           LOAD_WARMUP=PT40S LOAD_HEAP=256m LOAD_POOL=20)
+#                           LOAD_WARMUP=PT40S LOAD_HEAP=192m LOAD_POOL=20)
 # Needs: JDK 17; about 4 minutes on 2 cores. Run nothing else with Maven at the same time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -Plocal -Dlocal.main=dev.jitprov.bench.LoadHarness \
   -Dload.users="${LOAD_USERS:-3000}" -Dload.repeats="${LOAD_REPEATS:-1000}" -Dload.concurrency="${LOAD_CONCURRENCY:-16}" \
   -Dload.rate="${LOAD_RATE:-500}" -Dload.open="${LOAD_OPEN:-5000}" -Dload.warmup="${LOAD_WARMUP:-PT40S}" \
-  -Dload.heap="${LOAD_HEAP:-256m}" -Dload.pool="${LOAD_POOL:-20}"
+  -Dload.heap="${LOAD_HEAP:-192m}" -Dload.pool="${LOAD_POOL:-20}"

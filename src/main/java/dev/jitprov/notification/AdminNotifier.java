@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.CloudEventEnvelope;
 import dev.jitprov.eventstore.EventTypes;
 import dev.jitprov.eventstore.ProcessedEvents;
+import dev.jitprov.eventstore.Writes;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
 import dev.jitprov.provisioning.MemberOrigin;
 import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningEnabled;
+import dev.jitprov.provisioning.WorkspaceState;
 import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,14 +28,19 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Queues an e-mail to every admin (holder of {@code security-settings:manage}) when JIT is enabled or disabled and
  * when a member is created by JIT (R16). It only writes {@code notification_outbox} rows, in the
- * {@link ProcessedEvents} transaction of the event and with {@code UNIQUE (event_id, recipient)}, so a redelivered
+ * {@link ProcessedEvents} transaction of the events (one Kafka poll per transaction) and with {@code UNIQUE (event_id, recipient)}, so a redelivered
  * event queues nothing new; {@link MailSender} sends them. Being downstream of Kafka, nothing here can delay or
  * fail a sign-in.
  *
@@ -48,13 +56,15 @@ public class AdminNotifier {
     private static final Logger LOG = Logger.getLogger(AdminNotifier.class);
     private static final Set<Class<?>> NOTIFIED = Set.of(ProvisioningEnabled.class, ProvisioningDisabled.class, UserProvisioned.class);
 
+    private final Pool pool;
     private final ProcessedEvents processed;
     private final EventTypes types;
     private final ObjectMapper json;
     private final Workspaces workspaces;
     private final Clock clock;
 
-    public AdminNotifier(ProcessedEvents processed, EventTypes types, ObjectMapper json, Workspaces workspaces, Clock clock) {
+    public AdminNotifier(Pool pool, ProcessedEvents processed, EventTypes types, ObjectMapper json, Workspaces workspaces, Clock clock) {
+        this.pool = pool;
         this.processed = processed;
         this.types = types;
         this.json = json;
@@ -62,58 +72,91 @@ public class AdminNotifier {
         this.clock = clock;
     }
 
+    /** An event that mails admins, decoded. */
+    private record Notified(CloudEventEnvelope envelope, Object event) {
+    }
+
+    /**
+     * One Kafka poll per transaction ({@code batch=true}): the ids are recorded with {@link ProcessedEvents#claim}
+     * and the outbox rows of the new events written in the same transaction, pipelined ({@link Writes}).
+     */
     @Incoming(CHANNEL)
-    public Uni<Void> consume(String record) {
-        CloudEventEnvelope envelope;
-        Object event;
-        try {
-            envelope = CloudEventEnvelope.parse(json, record);
-            Class<?> type = types.classOf(envelope.type()).filter(NOTIFIED::contains).orElse(null);
-            event = type == null ? null : json.treeToValue(envelope.data(), type);
-        } catch (RuntimeException | JsonProcessingException e) {
-            LOG.warnf("notification: skipping unreadable record: %s", e.getMessage());
+    public Uni<Void> consume(List<String> records) {
+        List<Notified> notified = new ArrayList<>();
+        for (String record : records) {
+            try {
+                CloudEventEnvelope envelope = CloudEventEnvelope.parse(json, record);
+                Class<?> type = types.classOf(envelope.type()).filter(NOTIFIED::contains).orElse(null);
+                Object event = type == null ? null : json.treeToValue(envelope.data(), type);
+                if (event != null && !(event instanceof UserProvisioned p && p.origin() != MemberOrigin.JIT)) {
+                    notified.add(new Notified(envelope, event));
+                }
+            } catch (RuntimeException | JsonProcessingException e) {
+                LOG.warnf("notification: skipping unreadable record: %s", e.getMessage());
+            }
+        }
+        if (notified.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        if (event == null || (event instanceof UserProvisioned p && p.origin() != MemberOrigin.JIT)) {
-            return Uni.createFrom().voidItem();
-        }
-        return processed.applyOnce(CONSUMER, envelope.id(), conn -> queue(conn, envelope, event))
-                .replaceWithVoid()
-                .onFailure().invoke(f -> LOG.warnf("notification: queueing %s failed, retrying: %s", envelope.id(), f.toString()))
-                // The database being away is transient: hold this partition rather than stop the channel.
+        Set<UUID> ids = new LinkedHashSet<>();
+        notified.forEach(n -> ids.add(n.envelope().id()));
+        return Uni.createFrom().deferred(() -> pool.withTransaction(conn -> processed.claim(conn, CONSUMER, ids).flatMap(fresh -> {
+                    List<Notified> toQueue = new ArrayList<>();
+                    Set<UUID> taken = new HashSet<>();
+                    for (Notified n : notified) {
+                        if (fresh.contains(n.envelope().id()) && taken.add(n.envelope().id())) {
+                            toQueue.add(n);
+                        }
+                    }
+                    return queue(conn, toQueue);
+                })))
+                .onFailure().invoke(f -> LOG.warnf("notification: queueing %d events failed, retrying: %s", notified.size(), f.toString()))
+                // The database being away is transient: hold these partitions rather than stop the channel.
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 
-    private Uni<Void> queue(SqlConnection conn, CloudEventEnvelope envelope, Object event) {
-        String ws = envelope.workspace();
-        return workspaces.load(conn, ws).flatMap(workspace -> {
-            String[] adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
-            String name = workspace.name() == null ? ws : workspace.name();
-            MailKind kind;
-            Map<String, Object> params;
-            if (event instanceof ProvisioningEnabled e) {
-                kind = MailKind.JIT_ENABLED;
-                params = Map.of("workspace", name, "actor", describe(e.actor()), "defaultRole", String.valueOf(e.config().defaultRole()),
-                        "deleteAtSessionEnd", e.config().deleteAtSessionEnd(), "at", format(e.at()));
-            } else if (event instanceof ProvisioningDisabled e) {
-                kind = MailKind.JIT_DISABLED;
-                params = Map.of("workspace", name, "actor", describe(e.actor()), "at", format(e.at()));
-            } else {
-                UserProvisioned e = (UserProvisioned) event;
-                kind = MailKind.MEMBER_PROVISIONED;
-                params = Map.of("workspace", name, "email", e.email(), "role", e.role(), "temporary", e.temporary(), "at", format(e.at()));
+    /** Loads each workspace of the batch once (in this transaction), then writes every event's outbox rows. */
+    private Uni<Void> queue(SqlConnection conn, List<Notified> toQueue) {
+        Map<String, WorkspaceState> loaded = new HashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String ws : toQueue.stream().map(n -> n.envelope().workspace()).distinct().toList()) {
+            chain = chain.flatMap(ignored -> workspaces.load(conn, ws).invoke(state -> loaded.put(ws, state)).replaceWithVoid());
+        }
+        return chain.flatMap(ignored -> {
+            Writes writes = new Writes();
+            for (Notified n : toQueue) {
+                queue(writes, loaded.get(n.envelope().workspace()), n.envelope(), n.event());
             }
-            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-            // A workspace that chose the daily digest gets its new-member mails HELD for DigestJob; the others PENDING.
-            return conn.preparedQuery("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, status, next_attempt_at, created_at) "
-                            + "SELECT $1, email, $2, $3, $4, CASE WHEN $3 = 'MEMBER_PROVISIONED' AND EXISTS (SELECT 1 FROM notification_preferences p "
-                            + "WHERE p.workspace_id = $2 AND p.new_member_mails = 'DAILY_DIGEST') THEN 'HELD' ELSE 'PENDING' END, $5, $5 "
-                            + "FROM member_index WHERE workspace_id = $2 AND role = ANY($6) "
-                            + "ON CONFLICT (event_id, recipient) DO NOTHING")
-                    .execute(Tuple.tuple(List.of(envelope.id(), ws, kind.name(), new JsonObject(params), now, adminRoles)))
-                    .invoke(rows -> LOG.debugf("notification: %s of %s queued for %d admins", kind, ws, rows.rowCount()))
-                    .replaceWithVoid();
+            return writes.execute(conn);
         });
+    }
+
+    private void queue(Writes writes, WorkspaceState workspace, CloudEventEnvelope envelope, Object event) {
+        String ws = envelope.workspace();
+        String[] adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
+        String name = workspace.name() == null ? ws : workspace.name();
+        MailKind kind;
+        Map<String, Object> params;
+        if (event instanceof ProvisioningEnabled e) {
+            kind = MailKind.JIT_ENABLED;
+            params = Map.of("workspace", name, "actor", describe(e.actor()), "defaultRole", String.valueOf(e.config().defaultRole()),
+                    "deleteAtSessionEnd", e.config().deleteAtSessionEnd(), "at", format(e.at()));
+        } else if (event instanceof ProvisioningDisabled e) {
+            kind = MailKind.JIT_DISABLED;
+            params = Map.of("workspace", name, "actor", describe(e.actor()), "at", format(e.at()));
+        } else {
+            UserProvisioned e = (UserProvisioned) event;
+            kind = MailKind.MEMBER_PROVISIONED;
+            params = Map.of("workspace", name, "email", e.email(), "role", e.role(), "temporary", e.temporary(), "at", format(e.at()));
+        }
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        // A workspace that chose the daily digest gets its new-member mails HELD for DigestJob; the others PENDING.
+        writes.add("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, status, next_attempt_at, created_at) "
+                        + "SELECT $1, email, $2, $3, $4, CASE WHEN $3 = 'MEMBER_PROVISIONED' AND EXISTS (SELECT 1 FROM notification_preferences p "
+                        + "WHERE p.workspace_id = $2 AND p.new_member_mails = 'DAILY_DIGEST') THEN 'HELD' ELSE 'PENDING' END, $5, $5 "
+                        + "FROM member_index WHERE workspace_id = $2 AND role = ANY($6) "
+                        + "ON CONFLICT (event_id, recipient) DO NOTHING",
+                Tuple.tuple(List.of(envelope.id(), ws, kind.name(), new JsonObject(params), now, adminRoles)));
     }
 
     private static String describe(Actor actor) {

@@ -53,8 +53,10 @@ public final class LoadHarness {
         int rate = Integer.getInteger("load.rate", 500);
         int open = Integer.getInteger("load.open", 5000);
         Duration warmUp = Duration.parse(System.getProperty("load.warmup", "PT40S"));
-        String heap = System.getProperty("load.heap", "256m");
-        List<String> serviceArgs = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC",
+        String heap = System.getProperty("load.heap", "192m");
+        // the memory options of the container image (src/main/docker/Dockerfile.jvm), with an explicit heap
+        List<String> serviceArgs = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k",
+                "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m", "-XX:MaxDirectMemorySize=64m",
                 "-Dquarkus.datasource.reactive.max-size=" + System.getProperty("load.pool", "20"),
                 "-Djit.saml.max-issue-instant-age=PT30M"));
         String extra = System.getProperty("load.serviceArgs", "");

@@ -76,8 +76,12 @@ final class ServiceProcess implements AutoCloseable {
     /** (Re)starts the service process and waits until it is ready. */
     void startService(String name) throws Exception {
         say(name, "starting the service on port " + port);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // glibc gives each thread that allocates its own malloc arena (64 MB reserved each); two are plenty for a
+        // JVM whose allocations are mostly in its heap. Same setting as the container image (Dockerfile.jvm).
+        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
