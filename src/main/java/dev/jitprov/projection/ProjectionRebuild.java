@@ -6,6 +6,7 @@ import dev.jitprov.eventstore.StoredEvent;
 import dev.jitprov.http.ProblemException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Rebuilds a projection from the event store, the source of truth (never from Kafka, whose retention may not
@@ -134,7 +136,7 @@ public class ProjectionRebuild {
     Uni<Long> run(Projection projection) {
         return pool.withTransaction(conn -> truncate(conn, projection))
                 .flatMap(ignored -> read("0", 0))
-                .flatMap(first -> replay(projection, first, 0))
+                .flatMap(first -> replay(projection, first))
                 .flatMap(total -> pool.preparedQuery("UPDATE projection_state SET rebuilding = false, rebuild_finished_at = now(), "
                                 + "rebuilt_events = $2 WHERE name = $1").execute(Tuple.of(projection.name(), total))
                         .replaceWith(total));
@@ -147,39 +149,83 @@ public class ProjectionRebuild {
                 .replaceWithVoid();
     }
 
+    /**
+     * Splits a batch into {@code rebuild-parallelism} parts by member (the member key of a member stream, the
+     * normalized NameID of a rejected sign-in, the stream otherwise), keeping the order within each part: every
+     * row a projection writes belongs to one member, so the parts touch disjoint rows and can be applied at once,
+     * each in its own transaction, on their own connections.
+     */
+    private List<List<ProjectedEvent>> partition(List<StoredEvent> batch) {
+        int count = Math.max(1, config.rebuildParallelism());
+        List<List<ProjectedEvent>> parts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            parts.add(new ArrayList<>(batch.size() / count + 1));
+        }
+        for (StoredEvent stored : batch) {
+            ProjectedEvent event = ProjectedEvent.of(json, stored);
+            String key = event.memberKey();
+            if (key == null && event.data() != null && event.data().hasNonNull("nameId")) {
+                key = dev.jitprov.provisioning.MemberKeys.normalize(event.data().get("nameId").asText());
+            }
+            String owner = event.workspaceId() + "\n" + (key != null ? key : event.streamId());
+            parts.get(Math.floorMod(owner.hashCode(), count)).add(event);
+        }
+        parts.removeIf(List::isEmpty);
+        return parts;
+    }
+
     /** The events after ({@code lastTransaction}, {@code lastPosition}) below the commit horizon: one batch. */
     private Uni<List<StoredEvent>> read(String lastTransaction, long lastPosition) {
         return store.readAfter(pool, lastTransaction, lastPosition, config.rebuildBatchSize());
     }
 
     /**
-     * Applies {@code batch} in one transaction while the next batch is read on another connection (reading and
-     * applying each take about half of a batch's time, so overlapping them nearly doubles the rate). Recursion
-     * on the event loop is bounded by the number of batches (each step is asynchronous).
+     * Replays batch after batch as a loop, not a recursion: each step applies the batch it was given (in
+     * {@code rebuild-parallelism} transactions at once, see {@link #partition}) while the next batch is read on
+     * another connection, then hands that one to the next step. (A recursive chain kept every batch reachable until
+     * the end: a store of a million events ran the JVM out of heap.) If one part fails the rebuild fails and the gate
+     * stays closed, as for any rebuild failure; a forced rerun starts from the truncation again.
      */
-    private Uni<Long> replay(Projection projection, List<StoredEvent> batch, long total) {
+    private Uni<Long> replay(Projection projection, List<StoredEvent> first) {
+        AtomicReference<List<StoredEvent>> next = new AtomicReference<>(first);
+        AtomicLong total = new AtomicLong();
+        return Multi.createBy().repeating().uni(() -> step(projection, next, total))
+                .whilst(more -> more)
+                .collect().last()
+                .map(ignored -> total.get());
+    }
+
+    /** One batch; emits whether there was one. */
+    private Uni<Boolean> step(Projection projection, AtomicReference<List<StoredEvent>> next, AtomicLong total) {
+        List<StoredEvent> batch = next.getAndSet(List.of());
         if (batch.isEmpty()) {
-            return Uni.createFrom().item(total);
+            return Uni.createFrom().item(false);
         }
         long started = System.nanoTime();
         StoredEvent last = batch.get(batch.size() - 1);
-        long sum = total + batch.size();
-        Uni<Long> applied = pool.withTransaction(conn -> {
-            List<ProjectedEvent> events = new ArrayList<>(batch.size());
-            batch.forEach(event -> events.add(ProjectedEvent.of(json, event)));
-            // The tables were just truncated: a plan cached while they were nearly empty (a sequential scan) would
-            // stay in use while they grow to millions of rows, making each UPDATE slower than the last. Custom plans
-            // are made with the table's current size.
-            Uni<?> customPlans = conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute();
-            return Uni.combine().all().unis(customPlans, applier.applyInRebuild(conn, projection, events)).discardItems()
-                    .flatMap(ignored -> conn.preparedQuery("UPDATE projection_state SET rebuilt_events = $2 WHERE name = $1")
-                            .execute(Tuple.of(projection.name(), sum)))
-                    .replaceWith(sum);
-        });
-        return Uni.combine().all().unis(applied, read(last.transactionId(), last.position())).asTuple()
-                .flatMap(done -> {
+        long maxPosition = batch.stream().mapToLong(StoredEvent::position).max().orElse(0);
+        int size = batch.size();
+        long sum = total.get() + size;
+        List<Uni<Void>> parts = new ArrayList<>();
+        for (List<ProjectedEvent> part : partition(batch)) {
+            parts.add(pool.withTransaction(conn -> {
+                // The tables were just truncated: a plan cached while they were nearly empty (a sequential scan) would
+                // stay in use while they grow to millions of rows, making each UPDATE slower than the last. Custom
+                // plans are made with the table's current size.
+                Uni<?> customPlans = conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute();
+                return Uni.combine().all().unis(customPlans, applier.applyInRebuild(conn, projection, part)).discardItems();
+            }));
+        }
+        Uni<Void> applied = Uni.join().all(parts).andFailFast()
+                .flatMap(ignored -> pool.preparedQuery("UPDATE projection_state SET rebuilt_events = $2 WHERE name = $1")
+                        .execute(Tuple.of(projection.name(), sum)))
+                .replaceWithVoid();
+        return Uni.combine().all().unis(applied.replaceWith(true), read(last.transactionId(), last.position())).asTuple()
+                .map(done -> {
+                    next.set(done.getItem2());
+                    total.set(sum);
                     replayed.get(projection.name()).set(sum);
-                    lag.applied(projection.name(), batch.stream().mapToLong(StoredEvent::position).max().orElse(0));
+                    lag.applied(projection.name(), maxPosition);
                     long now = System.nanoTime();
                     // one progress line every few seconds at INFO (a million events is hundreds of batches)
                     boolean report = now - lastReport.get(projection.name()).get() > PROGRESS_EVERY_NANOS;
@@ -188,8 +234,8 @@ public class ProjectionRebuild {
                     }
                     LOG.logf(report ? Logger.Level.INFO : Logger.Level.DEBUG,
                             "rebuild of projection %s: %d events replayed (batch of %d at %.0f events/s, up to position %d)",
-                            projection.name(), sum, batch.size(), batch.size() / Math.max((now - started) / 1e9, 1e-6), last.position());
-                    return replay(projection, done.getItem2(), sum);
+                            projection.name(), sum, size, size / Math.max((now - started) / 1e9, 1e-6), last.position());
+                    return true;
                 });
     }
 

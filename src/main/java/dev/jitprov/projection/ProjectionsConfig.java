@@ -13,6 +13,13 @@ public interface ProjectionsConfig {
     @WithDefault("5000")
     int rebuildBatchSize();
 
+    /**
+     * Transactions a rebuild applies each batch in, at once, split by member (more cores used; 1 = one transaction
+     * per batch).
+     */
+    @WithDefault("2")
+    int rebuildParallelism();
+
     /** First wait before retrying an event whose transaction failed for a transient reason (database down). */
     @WithDefault("PT0.1S")
     Duration retryInitialBackoff();
