@@ -14,10 +14,10 @@ public interface ProjectionsConfig {
     int rebuildBatchSize();
 
     /**
-     * Transactions a rebuild applies each batch in, at once, split by member (more cores used; 1 = one transaction
-     * per batch).
+     * Transactions a rebuild applies each batch in, at once, split by member (1 = one transaction per batch). On the
+     * 2-core benchmark machine 2 gave nothing (CPU-bound already); worth trying where PostgreSQL has cores to spare.
      */
-    @WithDefault("2")
+    @WithDefault("1")
     int rebuildParallelism();
 
     /** First wait before retrying an event whose transaction failed for a transient reason (database down). */
