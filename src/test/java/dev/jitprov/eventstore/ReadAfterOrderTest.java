@@ -32,8 +32,8 @@ class ReadAfterOrderTest {
         List<String> plan = new ArrayList<>();
         pool.query(sql).execute().await().indefinitely().forEach(row -> plan.add(row.getString(0)));
 
-        // on a small table the planner may sort (cheap); it must never sort by the text of the id
-        assertThat(String.join("\n", plan)).contains("events_transaction_position").doesNotContain("::text)");
+        // whether the planner scans the index or sorts a small table is its choice; it must never sort by the id's text
+        assertThat(String.join("\n", plan)).doesNotContain("::text)");
     }
 
     @Test
