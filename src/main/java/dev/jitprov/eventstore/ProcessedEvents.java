@@ -6,8 +6,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -67,5 +70,26 @@ public class ProcessedEvents {
                         + "ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(consumer, eventIds.toArray(UUID[]::new)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The batch consumers' one step: records the ids of {@code items} for {@code consumer} ({@link #claim}) and
+     * returns, in their order, the items to apply: those whose id was new, each id once (a copy later in the same
+     * batch is dropped).
+     */
+    public <T> Uni<List<T>> claimNew(SqlConnection conn, String consumer, List<T> items, Function<T, UUID> idOf) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        items.forEach(item -> ids.add(idOf.apply(item)));
+        return claim(conn, consumer, ids).map(fresh -> {
+            List<T> toApply = new ArrayList<>(fresh.size());
+            Set<UUID> taken = new HashSet<>();
+            for (T item : items) {
+                UUID id = idOf.apply(item);
+                if (fresh.contains(id) && taken.add(id)) {
+                    toApply.add(item);
+                }
+            }
+            return toApply;
+        });
     }
 }

@@ -22,10 +22,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -83,18 +80,13 @@ public class DeadlineRecorder {
         if (followed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Set<UUID> ids = new LinkedHashSet<>();
-        followed.forEach(f -> ids.add(f.eventId()));
-        return Uni.createFrom().deferred(() -> pool.withTransaction(conn -> processed.claim(conn, CONSUMER, ids).flatMap(fresh -> {
-                    Writes writes = new Writes();
-                    Set<UUID> taken = new HashSet<>();
-                    for (Followed f : followed) {
-                        if (fresh.contains(f.eventId()) && taken.add(f.eventId())) {
-                            write(writes, f.workspaceId(), f.memberKey(), f.event());
-                        }
-                    }
-                    return writes.execute(conn);
-                })))
+        return Uni.createFrom().deferred(() -> pool.withTransaction(conn -> processed.claimNew(conn, CONSUMER, followed, Followed::eventId)
+                        .flatMap(toApply -> {
+                            Writes writes = new Writes();
+                            toApply.forEach(f -> write(writes, f.workspaceId(), f.memberKey(), f.event()));
+                            return writes.execute(conn);
+                        })))
+                .onFailure().invoke(f -> LOG.warnf("expiry: recording %d events failed, retrying: %s", followed.size(), f.toString()))
                 // The database being away is transient: hold these partitions until it is back rather than lose
                 // a deadline (the channel would stop on a failure).
                 .onFailure().invoke(f -> LOG.warnf("expiry: recording %d events failed, retrying: %s", followed.size(), f.toString()))

@@ -30,12 +30,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Queues an e-mail to every admin (holder of {@code security-settings:manage}) when JIT is enabled or disabled and
@@ -98,18 +95,8 @@ public class AdminNotifier {
         if (notified.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Set<UUID> ids = new LinkedHashSet<>();
-        notified.forEach(n -> ids.add(n.envelope().id()));
-        return Uni.createFrom().deferred(() -> pool.withTransaction(conn -> processed.claim(conn, CONSUMER, ids).flatMap(fresh -> {
-                    List<Notified> toQueue = new ArrayList<>();
-                    Set<UUID> taken = new HashSet<>();
-                    for (Notified n : notified) {
-                        if (fresh.contains(n.envelope().id()) && taken.add(n.envelope().id())) {
-                            toQueue.add(n);
-                        }
-                    }
-                    return queue(conn, toQueue);
-                })))
+        return Uni.createFrom().deferred(() -> pool.withTransaction(conn -> processed.claimNew(conn, CONSUMER, notified, n -> n.envelope().id())
+                        .flatMap(toQueue -> queue(conn, toQueue))))
                 .onFailure().invoke(f -> LOG.warnf("notification: queueing %d events failed, retrying: %s", notified.size(), f.toString()))
                 // The database being away is transient: hold these partitions rather than stop the channel.
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();

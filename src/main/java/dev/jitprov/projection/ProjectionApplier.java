@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import java.time.DateTimeException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -151,16 +150,10 @@ public class ProjectionApplier {
 
     /** Records the batch's ids as processed and applies the new ones, in order, in the caller's transaction. */
     private Uni<Integer> applyBatch(SqlConnection conn, Projection projection, List<Decodable> batch) {
-        Set<UUID> ids = new LinkedHashSet<>();
-        batch.forEach(d -> ids.add(d.event().eventId()));
-        return processed.claim(conn, projection.consumer(), ids).flatMap(fresh -> {
+        return processed.claimNew(conn, projection.consumer(), batch, d -> d.event().eventId()).flatMap(fresh -> {
             List<Projection.Decoded> toApply = new ArrayList<>(fresh.size());
-            Set<UUID> taken = new HashSet<>();
-            for (Decodable d : batch) {
-                // the first delivery of an id in this batch is applied; a copy later in the same batch is not
-                if (fresh.contains(d.event().eventId()) && taken.add(d.event().eventId()) && d.payload().isPresent()) {
-                    toApply.add(new Projection.Decoded(d.event(), d.payload().get()));
-                }
+            for (Decodable d : fresh) {
+                d.payload().ifPresent(payload -> toApply.add(new Projection.Decoded(d.event(), payload)));
             }
             return toApply.isEmpty() ? Uni.createFrom().item(fresh.size())
                     : projection.apply(conn, toApply).replaceWith(fresh.size());
