@@ -34,14 +34,16 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static dev.jitprov.projection.MembersProjection.column;
 import static dev.jitprov.projection.MembersProjection.utc;
 
 /**
@@ -60,9 +62,23 @@ public class AuditProjection implements Projection {
     public static final Set<String> TYPES = DomainEventTypes.all().stream().map(AuditProjection::typeOf)
             .collect(Collectors.toUnmodifiableSet());
 
-    private static final String INSERT = "INSERT INTO audit_log (id, position, workspace_id, occurred_at, type, actor_type, actor_id, "
-            + "member_key, member_email, summary, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::jsonb) "
+    /** The batch's entries, one array per column (a row per event; the ids are unique within a batch). */
+    private static final String INSERT_ENTRIES = "INSERT INTO audit_log (id, position, workspace_id, occurred_at, type, actor_type, actor_id, "
+            + "member_key, member_email, summary, details) SELECT id, position, workspace_id, occurred_at, type, actor_type, actor_id, "
+            + "member_key, member_email, summary, details::jsonb FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[], "
+            + "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) "
+            + "AS e(id, position, workspace_id, occurred_at, type, actor_type, actor_id, member_key, member_email, summary, details) "
             + "ON CONFLICT (id) DO NOTHING";
+
+    /** The e-mails the batch carries, the last one per member. */
+    private static final String UPSERT_EMAILS = "INSERT INTO audit_members (workspace_id, member_key, email) "
+            + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) "
+            + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET email = EXCLUDED.email";
+
+    /** One audit entry, as written. */
+    private record Entry(java.util.UUID id, long position, String workspaceId, java.time.OffsetDateTime occurredAt, String type,
+                         String actorType, String actorId, String memberKey, String memberEmail, String summary, String details) {
+    }
 
     private final ObjectMapper json;
 
@@ -88,16 +104,41 @@ public class AuditProjection implements Projection {
             return Uni.createFrom().voidItem();
         }
         return knownEmails(conn, audited).flatMap(emails -> {
-            Writes writes = new Writes();
+            // The e-mail book as of each event: entries read it, creations update it (in memory, in order).
+            Map<List<String>, String> carried = new LinkedHashMap<>();
+            List<Entry> entries = new ArrayList<>(audited.size());
             for (Decoded decoded : audited) {
-                write(writes, emails, decoded.event(), decoded.payload());
+                entries.add(entry(emails, carried, decoded.event(), decoded.payload()));
             }
+            Writes writes = new Writes();
+            if (!carried.isEmpty()) {
+                List<Map.Entry<List<String>, String>> book = new ArrayList<>(carried.entrySet());
+                writes.add(UPSERT_EMAILS, Tuple.of(
+                        column(book, e -> e.getKey().get(0), String[]::new),
+                        column(book, e -> e.getKey().get(1), String[]::new),
+                        column(book, Map.Entry::getValue, String[]::new)));
+            }
+            writes.add(INSERT_ENTRIES, Tuple.tuple(List.of(
+                    column(entries, Entry::id, java.util.UUID[]::new),
+                    column(entries, Entry::position, Long[]::new),
+                    column(entries, Entry::workspaceId, String[]::new),
+                    column(entries, Entry::occurredAt, java.time.OffsetDateTime[]::new),
+                    column(entries, Entry::type, String[]::new),
+                    column(entries, Entry::actorType, String[]::new),
+                    column(entries, Entry::actorId, String[]::new),
+                    column(entries, Entry::memberKey, String[]::new),
+                    column(entries, Entry::memberEmail, String[]::new),
+                    column(entries, Entry::summary, String[]::new),
+                    column(entries, Entry::details, String[]::new))));
             return writes.execute(conn);
         });
     }
 
-    /** Writes one entry; {@code emails} is the member e-mail book as of this event (updated by it). */
-    private void write(Writes writes, Map<List<String>, String> emails, ProjectedEvent event, Object payload) {
+    /**
+     * The entry of one event; {@code emails} is the member e-mail book as of this event (updated by it), and
+     * {@code carried} collects the e-mails the batch brings, to store.
+     */
+    private Entry entry(Map<List<String>, String> emails, Map<List<String>, String> carried, ProjectedEvent event, Object payload) {
         String ws = event.workspaceId();
         String key = keyOf(event, payload);
         String carriedEmail = emailCarriedBy(payload);
@@ -105,9 +146,8 @@ public class AuditProjection implements Projection {
         if (key == null) {
             email = null;
         } else if (carriedEmail != null) {
-            writes.add("INSERT INTO audit_members (workspace_id, member_key, email) VALUES ($1, $2, $3) "
-                    + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET email = EXCLUDED.email", Tuple.of(ws, key, carriedEmail));
             emails.put(List.of(ws, key), carriedEmail);
+            carried.put(List.of(ws, key), carriedEmail);
             email = carriedEmail;
         } else {
             email = emails.get(List.of(ws, key));
@@ -117,9 +157,8 @@ public class AuditProjection implements Projection {
             }
         }
         String[] actor = actorOf(event, payload);
-        ObjectNode details = detailsOf(event, payload);
-        writes.add(INSERT, Tuple.tuple(Arrays.asList(event.eventId(), event.position(), ws, utc(event.occurredAt()), event.type(),
-                actor[0], actor[1], key, email, summaryOf(payload, key, email), details.toString())));
+        return new Entry(event.eventId(), event.position(), ws, utc(event.occurredAt()), event.type(), actor[0], actor[1],
+                key, email, summaryOf(payload, key, email), detailsOf(event, payload).toString());
     }
 
     private static String keyOf(ProjectedEvent event, Object payload) {
@@ -177,8 +216,15 @@ public class AuditProjection implements Projection {
     }
 
     private ObjectNode detailsOf(ProjectedEvent event, Object payload) {
-        ObjectNode details = event.data() != null && event.data().isObject() ? event.data().deepCopy() : json.createObjectNode();
-        details.remove(List.of("actor", "at"));
+        // A shallow copy: only top-level fields are added or removed below, the event's own tree stays as it is.
+        ObjectNode details = json.createObjectNode();
+        if (event.data() != null && event.data().isObject()) {
+            event.data().fields().forEachRemaining(field -> {
+                if (!field.getKey().equals("actor") && !field.getKey().equals("at")) {
+                    details.set(field.getKey(), field.getValue());
+                }
+            });
+        }
         if (payload instanceof ProvisioningEnabled) {
             // R17 wants before and after: JIT can only be enabled from "nothing enabled" (R2)
             JsonNode after = details.remove("config");

@@ -1,13 +1,6 @@
 package dev.jitprov.projection;
 
 import dev.jitprov.members.MemberStreams;
-import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
-import dev.jitprov.provisioning.MemberEvent.RoleChanged;
-import dev.jitprov.provisioning.MemberEvent.SessionStarted;
-import dev.jitprov.provisioning.MemberEvent.UserDeleted;
-import dev.jitprov.provisioning.MemberEvent.UserInvited;
-import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
-import dev.jitprov.provisioning.MemberOrigin;
 import dev.jitprov.eventstore.Writes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -17,8 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The membership view ({@code members_view}): one row per member key of a workspace. A member deleted since
@@ -30,12 +25,24 @@ public class MembersProjection implements Projection {
 
     public static final String NAME = "members";
 
-    private static final String UPSERT = "INSERT INTO members_view (workspace_id, member_key, member_id, email, display_name, role, "
+    /** The rows created in the batch, whole: a creation overwrites every column but the (derived) member id. */
+    private static final String UPSERT_ROWS = "INSERT INTO members_view (workspace_id, member_key, member_id, email, display_name, role, "
             + "origin, temporary, status, created_at, last_sign_in_at, deleted_at, last_position) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'ACTIVE', $9, NULL, NULL, $10) "
+            + "SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], "
+            + "$8::boolean[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::bigint[]) "
             + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET email = EXCLUDED.email, display_name = EXCLUDED.display_name, "
-            + "role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, status = 'ACTIVE', "
-            + "created_at = EXCLUDED.created_at, last_sign_in_at = NULL, deleted_at = NULL, last_position = EXCLUDED.last_position";
+            + "role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, status = EXCLUDED.status, "
+            + "created_at = EXCLUDED.created_at, last_sign_in_at = EXCLUDED.last_sign_in_at, deleted_at = EXCLUDED.deleted_at, "
+            + "last_position = EXCLUDED.last_position";
+
+    /** The other rows the batch touches: each column only if the batch changed it (a row not there is left alone). */
+    private static final String PATCH_ROWS = "UPDATE members_view m SET role = coalesce(p.role, m.role), "
+            + "last_sign_in_at = greatest(m.last_sign_in_at, p.last_sign_in_at), "
+            + "status = CASE WHEN p.deleted THEN 'DELETED' ELSE m.status END, "
+            + "deleted_at = CASE WHEN p.deleted THEN p.deleted_at ELSE m.deleted_at END, last_position = p.last_position "
+            + "FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::boolean[], $6::timestamptz[], $7::bigint[]) "
+            + "AS p(workspace_id, member_key, role, last_sign_in_at, deleted, deleted_at, last_position) "
+            + "WHERE m.workspace_id = p.workspace_id AND m.member_key = p.member_key";
 
     @Override
     public String name() {
@@ -47,48 +54,53 @@ public class MembersProjection implements Projection {
         return List.of("members_view");
     }
 
+    /**
+     * The batch folded per member ({@link MemberRowChanges}) and written as one upsert of the rows it created and one
+     * update of the rows it changed: the same rows as one statement per event, for a fraction of the statements
+     * (each member appears once in each, so no row is written twice by one statement).
+     */
     @Override
     public Uni<Void> apply(SqlConnection conn, List<Decoded> events) {
+        MemberRowChanges changes = MemberRowChanges.of(events);
         Writes writes = new Writes();
-        for (Decoded decoded : events) {
-            write(writes, decoded.event(), decoded.payload());
+        List<MemberRowChanges.Row> rows = changes.rows();
+        if (!rows.isEmpty()) {
+            writes.add(UPSERT_ROWS, Tuple.tuple(List.of(
+                    column(rows, r -> r.workspaceId, String[]::new),
+                    column(rows, r -> r.memberKey, String[]::new),
+                    column(rows, r -> MemberStreams.memberId(r.workspaceId, r.memberKey), UUID[]::new),
+                    column(rows, r -> r.email, String[]::new),
+                    column(rows, r -> r.displayName, String[]::new),
+                    column(rows, r -> r.role, String[]::new),
+                    column(rows, r -> r.origin.name(), String[]::new),
+                    column(rows, r -> r.temporary, Boolean[]::new),
+                    column(rows, r -> r.deleted ? "DELETED" : "ACTIVE", String[]::new),
+                    column(rows, r -> utc(r.createdAt), OffsetDateTime[]::new),
+                    column(rows, r -> utc(r.lastSignInAt), OffsetDateTime[]::new),
+                    column(rows, r -> utc(r.deletedAt), OffsetDateTime[]::new),
+                    column(rows, r -> r.lastPosition, Long[]::new))));
+        }
+        List<MemberRowChanges.Patch> patches = changes.patches();
+        if (!patches.isEmpty()) {
+            writes.add(PATCH_ROWS, Tuple.tuple(List.of(
+                    column(patches, p -> p.workspaceId, String[]::new),
+                    column(patches, p -> p.memberKey, String[]::new),
+                    column(patches, p -> p.role, String[]::new),
+                    column(patches, p -> utc(p.lastSignInAt), OffsetDateTime[]::new),
+                    column(patches, p -> p.deleted, Boolean[]::new),
+                    column(patches, p -> utc(p.deletedAt), OffsetDateTime[]::new),
+                    column(patches, p -> p.lastPosition, Long[]::new))));
         }
         return writes.execute(conn);
     }
 
-    private void write(Writes writes, ProjectedEvent event, Object payload) {
-        String ws = event.workspaceId();
-        String key = event.memberKey();
-        if (key == null) {
-            return;
+    /** One column of a set-based statement: an array parameter, one element per item. */
+    static <T, V> V[] column(List<T> items, Function<T, V> value, IntFunction<V[]> array) {
+        V[] result = array.apply(items.size());
+        for (int i = 0; i < result.length; i++) {
+            result[i] = value.apply(items.get(i));
         }
-        if (payload instanceof UserProvisioned e) {
-            upsert(writes, event, e.email(), e.displayName(), e.role(), e.origin(), e.temporary(), e.at());
-        } else if (payload instanceof UserInvited e) {
-            upsert(writes, event, e.email(), e.displayName(), e.role(), MemberOrigin.INVITE, false, e.at());
-        } else if (payload instanceof OwnerCreated e) {
-            upsert(writes, event, e.email(), null, e.role(), MemberOrigin.PASSWORD, false, e.at());
-        } else if (payload instanceof RoleChanged e) {
-            update(writes, "role = $3", ws, key, e.to(), event.position());
-        } else if (payload instanceof SessionStarted e) {
-            // greatest(): a session started earlier but applied later (never within one stream, kept for safety)
-            update(writes, "last_sign_in_at = greatest(last_sign_in_at, $3)", ws, key, utc(e.startedAt()), event.position());
-        } else if (payload instanceof UserDeleted e) {
-            update(writes, "status = 'DELETED', deleted_at = $3", ws, key, utc(e.at()), event.position());
-        }
-    }
-
-    private static void upsert(Writes writes, ProjectedEvent event, String email, String displayName, String role,
-                             MemberOrigin origin, boolean temporary, Instant createdAt) {
-        String ws = event.workspaceId();
-        String key = event.memberKey();
-        writes.add(UPSERT, Tuple.tuple(Arrays.asList(ws, key, MemberStreams.memberId(ws, key), email,
-                displayName, role, origin.name(), temporary, utc(createdAt), event.position())));
-    }
-
-    private static void update(Writes writes, String set, String ws, String key, Object value, long position) {
-        writes.add("UPDATE members_view SET " + set + ", last_position = $4 WHERE workspace_id = $1 AND member_key = $2",
-                Tuple.of(ws, key, value, position));
+        return result;
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -7,7 +7,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -97,7 +96,7 @@ class KilledMidBatchTest {
         assertThat(records).hasSizeGreaterThan(20);
 
         for (Projection projection : List.of(members, sessions, audit)) {
-            forget(projection, ws);
+            Views.forget(pool, projection, ws);
             DiesMidBatch dying = new DiesMidBatch(projection);
 
             consumers.consume(dying, records).await().indefinitely();
@@ -109,19 +108,5 @@ class KilledMidBatchTest {
         assertThat(Views.members(pool, ws)).isEqualTo(liveMembers);
         assertThat(Views.sessions(pool, ws)).isEqualTo(liveSessions);
         assertThat(Views.audit(pool, ws)).isEqualTo(liveAudit);
-    }
-
-    /** As if the projection had never seen this workspace: its rows and its processed marks are gone. */
-    private void forget(Projection projection, String ws) {
-        pool.withTransaction(conn -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (String table : projection.tables()) {
-                chain = chain.flatMap(ignored -> conn.preparedQuery("DELETE FROM " + table + " WHERE workspace_id = $1")
-                        .execute(Tuple.of(ws)).replaceWithVoid());
-            }
-            return chain.flatMap(ignored -> conn.preparedQuery("DELETE FROM processed_events WHERE consumer = $1 "
-                            + "AND event_id IN (SELECT event_id FROM events WHERE workspace_id = $2)")
-                    .execute(Tuple.of(projection.consumer(), ws)).replaceWithVoid());
-        }).await().indefinitely();
     }
 }

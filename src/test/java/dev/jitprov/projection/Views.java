@@ -89,4 +89,18 @@ final class Views {
         }
         return records;
     }
+
+    /** As if {@code projection} had never seen this workspace: its rows and its processed marks are gone. */
+    static void forget(Pool pool, Projection projection, String ws) {
+        pool.withTransaction(conn -> {
+            io.smallrye.mutiny.Uni<Void> chain = io.smallrye.mutiny.Uni.createFrom().voidItem();
+            for (String table : projection.tables()) {
+                chain = chain.flatMap(ignored -> conn.preparedQuery("DELETE FROM " + table + " WHERE workspace_id = $1")
+                        .execute(Tuple.of(ws)).replaceWithVoid());
+            }
+            return chain.flatMap(ignored -> conn.preparedQuery("DELETE FROM processed_events WHERE consumer = $1 "
+                            + "AND event_id IN (SELECT event_id FROM events WHERE workspace_id = $2)")
+                    .execute(Tuple.of(projection.consumer(), ws)).replaceWithVoid());
+        }).await().indefinitely();
+    }
 }
