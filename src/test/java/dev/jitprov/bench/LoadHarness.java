@@ -54,11 +54,7 @@ public final class LoadHarness {
         int open = Integer.getInteger("load.open", 5000);
         Duration warmUp = Duration.parse(System.getProperty("load.warmup", "PT40S"));
         String heap = System.getProperty("load.heap", "192m");
-        // the memory options of the container image (src/main/docker/Dockerfile.jvm), with an explicit heap
-        List<String> serviceArgs = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k",
-                "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m", "-XX:MaxDirectMemorySize=64m",
-                "-Dquarkus.datasource.reactive.max-size=" + System.getProperty("load.pool", "20"),
-                "-Djit.saml.max-issue-instant-age=PT30M"));
+        List<String> serviceArgs = ServiceProcess.imageOptions(heap, System.getProperty("load.pool", "20"));
         String extra = System.getProperty("load.serviceArgs", "");
         if (!extra.isBlank()) {
             serviceArgs.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a JFR recording while tuning

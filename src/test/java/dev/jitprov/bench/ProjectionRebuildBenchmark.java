@@ -149,7 +149,7 @@ class ProjectionRebuildBenchmark {
                 .execute(Tuple.of(scenario.workspaceId, "%" + template)).await().indefinitely().forEach(stream::add);
         List<String> sessionIds = new ArrayList<>();
         for (Row row : stream) {
-            var m = java.util.regex.Pattern.compile("\"sessionId\":\"([0-9a-f-]{36})\"").matcher(row.getString("payload"));
+            var m = java.util.regex.Pattern.compile("\"sessionId\":\\s*\"([0-9a-f-]{36})\"").matcher(row.getString("payload"));
             while (m.find()) {
                 if (!sessionIds.contains(m.group(1))) {
                     sessionIds.add(m.group(1));

@@ -73,6 +73,17 @@ final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /**
+     * The memory options of the container image (src/main/docker/Dockerfile.jvm) with an explicit heap, the reactive
+     * pool size, and a response age that lets pre-signed responses wait for their turn.
+     */
+    static List<String> imageOptions(String heap, String poolSize) {
+        return new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k",
+                "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m", "-XX:MaxDirectMemorySize=64m",
+                "-Dquarkus.datasource.reactive.max-size=" + poolSize,
+                "-Djit.saml.max-issue-instant-age=PT30M"));
+    }
+
     /** (Re)starts the service process and waits until it is ready. */
     void startService(String name) throws Exception {
         say(name, "starting the service on port " + port);
