@@ -3,16 +3,14 @@ package dev.jitprov.eventstore;
 import dev.jitprov.stack.StandaloneKafka;
 import dev.jitprov.stack.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import dev.jitprov.stack.OwnKafkaBroker;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.jitprov.eventstore.TestEvents.things;
 import static dev.jitprov.eventstore.TestEvents.uniqueStream;
@@ -26,25 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestProfile(KafkaOutageTest.OwnBroker.class)
 class KafkaOutageTest {
 
-    private static final AtomicReference<StandaloneKafka> BROKER = new AtomicReference<>();
-
     /** The service talks to a broker of its own that the test can crash. */
-    public static class OwnBroker implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try {
-                if (BROKER.get() == null) {
-                    StandaloneKafka broker = new StandaloneKafka();
-                    broker.start();
-                    BROKER.set(broker);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start a standalone Kafka broker", e);
-            }
-            return Map.of("kafka.bootstrap.servers", BROKER.get().bootstrapServers(),
-                    "mp.messaging.outgoing.provisioning-events-out.delivery.timeout.ms", "15000",
-                    "mp.messaging.outgoing.provisioning-events-out.request.timeout.ms", "5000");
-        }
+    public static class OwnBroker extends OwnKafkaBroker {
     }
 
     @Inject
@@ -56,15 +37,12 @@ class KafkaOutageTest {
 
     @AfterAll
     static void stopBroker() throws InterruptedException {
-        StandaloneKafka broker = BROKER.getAndSet(null);
-        if (broker != null) {
-            broker.close();
-        }
+        OwnKafkaBroker.stopBroker();
     }
 
     @Test
     void appendsSucceedWhileKafkaIsDownAndEverythingIsPublishedWhenItReturns() throws Exception {
-        StandaloneKafka broker = BROKER.get();
+        StandaloneKafka broker = OwnKafkaBroker.broker();
         assertThat(bootstrap).isEqualTo(broker.bootstrapServers());
         String before = uniqueStream("before-outage");
         store.append(before, 0, things("ws-outage", 5)).await().atMost(Duration.ofSeconds(20));

@@ -8,8 +8,8 @@ import dev.jitprov.stack.StandaloneKafka;
 import dev.jitprov.stack.TopicReader;
 import dev.jitprov.support.Scenario;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import dev.jitprov.stack.OwnKafkaBroker;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -40,25 +39,8 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(KafkaOutageSignInTest.OwnBroker.class)
 class KafkaOutageSignInTest {
 
-    private static final AtomicReference<StandaloneKafka> BROKER = new AtomicReference<>();
-
     /** The service talks to a broker of its own that the test can crash. */
-    public static class OwnBroker implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try {
-                if (BROKER.get() == null) {
-                    StandaloneKafka broker = new StandaloneKafka();
-                    broker.start();
-                    BROKER.set(broker);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start a standalone Kafka broker", e);
-            }
-            return Map.of("kafka.bootstrap.servers", BROKER.get().bootstrapServers(),
-                    "mp.messaging.outgoing.provisioning-events-out.delivery.timeout.ms", "15000",
-                    "mp.messaging.outgoing.provisioning-events-out.request.timeout.ms", "5000");
-        }
+    public static class OwnBroker extends OwnKafkaBroker {
     }
 
     @Inject
@@ -68,15 +50,12 @@ class KafkaOutageSignInTest {
 
     @AfterAll
     static void stopBroker() throws InterruptedException {
-        StandaloneKafka broker = BROKER.getAndSet(null);
-        if (broker != null) {
-            broker.close();
-        }
+        OwnKafkaBroker.stopBroker();
     }
 
     @Test
     void signInsSucceedWhileKafkaIsDownAndReachTheTopicOnceItIsBack() throws Exception {
-        StandaloneKafka broker = BROKER.get();
+        StandaloneKafka broker = OwnKafkaBroker.broker();
         Scenario scenario = Scenario.withJit("kafka-outage-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
         List<String> users = IntStream.range(0, 30).mapToObj(i -> "user-" + i + "@kafka-outage.example.com").toList();
         Map<String, String> signed = new ConcurrentHashMap<>();
