@@ -17,6 +17,8 @@ import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.RoleResolution;
 import dev.jitprov.provisioning.WorkspaceEvent;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenCreated;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenRevoked;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningEnabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningUpdated;
@@ -276,6 +278,10 @@ public class AuditProjection implements Projection {
             return "SCIM provisioning disabled";
         } else if (payload instanceof SecuritySettingsChanged) {
             return "Security settings changed";
+        } else if (payload instanceof ApiTokenCreated e) {
+            return "API token '" + e.name() + "' created, acting as " + e.actsAs();
+        } else if (payload instanceof ApiTokenRevoked e) {
+            return "API token '" + e.name() + "' revoked";
         } else if (payload instanceof UserProvisioned e) {
             return "Member " + who + " created by " + e.origin() + " with role " + e.role() + (e.temporary() ? " (temporary)" : "");
         } else if (payload instanceof UserInvited e) {

@@ -28,6 +28,7 @@ public final class ErrorCodes {
     public static final String LAST_ADMIN_PROTECTED = "last_admin_protected";
     public static final String SESSION_NOT_FOUND = "session_not_found";
     public static final String INVALID_SESSION_END_REASON = "invalid_session_end_reason";
+    public static final String INVALID_TOKEN_NAME = "invalid_token_name";
 
     // sign-in rejections (LoginRejected.code)
     public static final String UNKNOWN_USER = "unknown_user";

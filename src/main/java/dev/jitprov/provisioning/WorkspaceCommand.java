@@ -39,4 +39,12 @@ public sealed interface WorkspaceCommand {
 
     record ChangeSecuritySettings(SecuritySettings settings, Actor actor) implements WorkspaceCommand {
     }
+
+    /** Records the creation of an API token (the token row itself is the caller's, in the same transaction). */
+    record CreateApiToken(String tokenId, String name, String actsAs, Actor actor) implements WorkspaceCommand {
+    }
+
+    /** Records the revocation of an API token. */
+    record RevokeApiToken(String tokenId, String name, Actor actor) implements WorkspaceCommand {
+    }
 }

@@ -11,7 +11,9 @@ import dev.jitprov.provisioning.WorkspaceCommand.DefineRole;
 import dev.jitprov.provisioning.WorkspaceCommand.DisableProvisioning;
 import dev.jitprov.provisioning.WorkspaceCommand.DisableScim;
 import dev.jitprov.provisioning.WorkspaceCommand.EnableJit;
+import dev.jitprov.provisioning.WorkspaceCommand.CreateApiToken;
 import dev.jitprov.provisioning.WorkspaceCommand.EnableScim;
+import dev.jitprov.provisioning.WorkspaceCommand.RevokeApiToken;
 import dev.jitprov.provisioning.WorkspaceCommand.RemoveRole;
 import dev.jitprov.provisioning.WorkspaceCommand.UpdateJit;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
@@ -20,6 +22,8 @@ import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningUpdated;
 import dev.jitprov.provisioning.WorkspaceEvent.RoleDefined;
 import dev.jitprov.provisioning.WorkspaceEvent.RoleRemoved;
 import dev.jitprov.provisioning.WorkspaceEvent.ScimDisabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenCreated;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenRevoked;
 import dev.jitprov.provisioning.WorkspaceEvent.ScimEnabled;
 import dev.jitprov.provisioning.WorkspaceEvent.SecuritySettingsChanged;
 import dev.jitprov.provisioning.WorkspaceEvent.SsoConfigured;
@@ -90,6 +94,15 @@ public final class WorkspaceDecider {
             SecuritySettings after = c.settings() == null ? SecuritySettings.defaults() : c.settings();
             return after.equals(state.security()) ? List.of()
                     : List.of(new SecuritySettingsChanged(state.security(), after, actor, now));
+        }
+        if (command instanceof CreateApiToken c) {
+            if (isBlank(c.tokenId()) || isBlank(c.name()) || isBlank(c.actsAs())) {
+                throw unprocessable(ErrorCodes.INVALID_TOKEN_NAME, "token id, name and owner are required");
+            }
+            return List.of(new ApiTokenCreated(c.tokenId(), c.name().strip(), c.actsAs(), actor, now));
+        }
+        if (command instanceof RevokeApiToken c) {
+            return List.of(new ApiTokenRevoked(c.tokenId(), c.name(), actor, now));
         }
         throw new IllegalArgumentException("unknown workspace command " + command);
     }

@@ -65,4 +65,14 @@ public sealed interface WorkspaceEvent {
             implements WorkspaceEvent {
         public static final String TYPE = "security-settings.changed.v1";
     }
+
+    /** An admin created an API token acting as member {@code actsAs} (R17). The secret is never in an event. */
+    record ApiTokenCreated(String tokenId, String name, String actsAs, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "api-token.created.v1";
+    }
+
+    /** An admin revoked an API token (R17). */
+    record ApiTokenRevoked(String tokenId, String name, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "api-token.revoked.v1";
+    }
 }

@@ -5,6 +5,8 @@ import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningEnabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningUpdated;
 import dev.jitprov.provisioning.WorkspaceEvent.RoleDefined;
 import dev.jitprov.provisioning.WorkspaceEvent.RoleRemoved;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenCreated;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenRevoked;
 import dev.jitprov.provisioning.WorkspaceEvent.ScimDisabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ScimEnabled;
 import dev.jitprov.provisioning.WorkspaceEvent.SecuritySettingsChanged;
@@ -117,6 +119,11 @@ public record WorkspaceState(
         if (event instanceof SecuritySettingsChanged e) {
             return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
                     s.provisioning, s.scimEnabled, e.after(), v);
+        }
+        if (event instanceof ApiTokenCreated || event instanceof ApiTokenRevoked) {
+            // audited, not part of the configuration a decision reads (tokens are checked from api_tokens)
+            return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
+                    s.provisioning, s.scimEnabled, s.security, v);
         }
         throw new IllegalArgumentException("unknown workspace event " + event);
     }

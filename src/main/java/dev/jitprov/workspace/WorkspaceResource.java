@@ -118,15 +118,20 @@ public class WorkspaceResource {
     public Uni<Response> createToken(@Context HttpHeaders headers, @PathParam("ws") String ws, CreateTokenRequest request) {
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE).flatMap(caller -> {
             if (request == null || request.name() == null || request.name().isBlank() || request.name().length() > 100) {
-                throw ProblemException.unprocessable("invalid_token_name", "'name' is required (1 to 100 characters)");
+                throw ProblemException.unprocessable(dev.jitprov.provisioning.ErrorCodes.INVALID_TOKEN_NAME, "'name' is required (1 to 100 characters)");
             }
             UUID id = UUID.randomUUID();
             String token = Secrets.newSecret("jit_");
-            return pool.preparedQuery("INSERT INTO api_tokens (id, workspace_id, name, token_hash, member_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .execute(Tuple.tuple(List.of(id, ws, request.name().trim(), Secrets.sha256(token), caller.memberKey(),
-                            OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))))
+            String name = request.name().trim();
+            // the token row and its audit event commit together
+            return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO api_tokens (id, workspace_id, name, token_hash, member_key, created_at) "
+                                    + "VALUES ($1, $2, $3, $4, $5, $6)")
+                            .execute(Tuple.tuple(List.of(id, ws, name, Secrets.sha256(token), caller.memberKey(),
+                                    OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))))
+                            .flatMap(ignored -> workspaces.execute(conn, ws, new WorkspaceCommand.CreateApiToken(id.toString(), name,
+                                    caller.memberKey(), Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))
                     .map(ignored -> Response.created(URI.create("/api/workspaces/" + ws + "/tokens/" + id))
-                            .type(MediaType.APPLICATION_JSON).entity(new TokenCreated(id, request.name().trim(), token)).build());
+                            .type(MediaType.APPLICATION_JSON).entity(new TokenCreated(id, name, token)).build());
         });
     }
 
@@ -135,14 +140,17 @@ public class WorkspaceResource {
     @Operation(summary = "Revoke an API token")
     public Uni<Response> revokeToken(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") UUID id) {
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE).flatMap(caller ->
-                pool.preparedQuery("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL")
+                pool.withTransaction(conn -> conn.preparedQuery("UPDATE api_tokens SET revoked_at = now() "
+                                + "WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING name")
                         .execute(Tuple.of(id, ws))
-                        .map(rows -> {
+                        .flatMap(rows -> {
                             if (rows.rowCount() == 0) {
                                 throw ProblemException.notFound("token_not_found", "no active token " + id + " in this workspace");
                             }
-                            return Response.noContent().build();
-                        }));
+                            return workspaces.execute(conn, ws, new WorkspaceCommand.RevokeApiToken(id.toString(),
+                                    rows.iterator().next().getString("name"), Actor.admin(caller.memberKey())), UUID.randomUUID().toString());
+                        }))
+                        .map(ignored -> Response.noContent().build()));
     }
 
     static String newWorkspaceId(String name) {

@@ -11,8 +11,8 @@ import static io.restassured.RestAssured.given;
 /**
  * A workspace driven through its life by the public API and the ACS, so that it publishes every kind of event
  * the service can produce from outside: creation and roles, SSO, JIT enabled and updated, sign-ins with role
- * changes, an invitation, an admin role change, logout, a temporary member deleted at session end, a revoked
- * member, JIT disabled, a rejected sign-in, SCIM on and off.
+ * changes, an API token created and revoked, an invitation, an admin role change, logout, a temporary member
+ * deleted at session end, a revoked member, JIT disabled, a rejected sign-in, SCIM on and off.
  */
 final class Workload {
 
@@ -21,7 +21,8 @@ final class Workload {
     static final Set<String> TYPES = Set.of("workspace.created.v1", "role.defined.v1", "role.removed.v1",
             "sso.configured.v1", "provisioning.enabled.v1", "provisioning.updated.v1", "provisioning.disabled.v1",
             "scim.enabled.v1", "scim.disabled.v1", "owner.created.v1", "user.provisioned.v1", "user.invited.v1",
-            "role.changed.v1", "session.started.v1", "session.ended.v1", "user.deleted.v1", "login.rejected.v1");
+            "role.changed.v1", "session.started.v1", "session.ended.v1", "user.deleted.v1", "login.rejected.v1",
+            "api-token.created.v1", "api-token.revoked.v1");
 
     private Workload() {
     }
@@ -32,6 +33,8 @@ final class Workload {
 
         s.admin().body(Map.of("name", "Contractor", "permissions", List.of("reports:view"))).post(ws + "/roles").then().statusCode(201);
         s.admin().delete(ws + "/roles/Contractor").then().statusCode(204);
+        String token = s.admin().body(Map.of("name", "ci")).post(ws + "/tokens").then().statusCode(201).extract().path("id");
+        s.admin().delete(ws + "/tokens/" + token).then().statusCode(204);
 
         String ada = s.signIn("ada@example.com", "Manager");
         s.signIn("ada@example.com", "Marketer");                       // role.changed (IDP)

@@ -139,6 +139,35 @@ class AuditEntriesTest {
     }
 
     @Test
+    void r17_creatingAnApiTokenIsAuditedWithoutItsSecret() {
+        Scenario scenario = Scenario.newWorkspace("audit-token-created");
+        Map<String, Object> created = scenario.admin().body(Map.of("name", "deploy bot"))
+                .post("/api/workspaces/" + scenario.workspaceId + "/tokens").then().statusCode(201).extract().as(Map.class);
+
+        Map<String, Object> entry = Views.awaitAudit(scenario, "api-token.created.v1").get(0);
+
+        assertThat(entry).containsEntry("actorType", "ADMIN");
+        assertThat((String) entry.get("summary")).contains("API token 'deploy bot' created");
+        assertThat(details(entry)).containsEntry("tokenId", created.get("id")).containsEntry("name", "deploy bot").containsKey("actsAs");
+        assertThat(entry.toString()).doesNotContain((String) created.get("token"));
+    }
+
+    @Test
+    void r17_revokingAnApiTokenIsAudited() {
+        Scenario scenario = Scenario.newWorkspace("audit-token-revoked");
+        String id = scenario.admin().body(Map.of("name", "old bot"))
+                .post("/api/workspaces/" + scenario.workspaceId + "/tokens").then().statusCode(201).extract().path("id");
+        scenario.admin().delete("/api/workspaces/" + scenario.workspaceId + "/tokens/" + id).then().statusCode(204);
+        scenario.admin().delete("/api/workspaces/" + scenario.workspaceId + "/tokens/" + id).then().statusCode(404);
+
+        List<Map<String, Object>> entries = Views.awaitAudit(scenario, "api-token.revoked.v1");
+
+        assertThat(entries).as("revoked once: the second DELETE is a 404 and writes nothing").hasSize(1);
+        assertThat(entries.get(0)).containsEntry("actorType", "ADMIN");
+        assertThat(details(entries.get(0))).containsEntry("tokenId", id).containsEntry("name", "old bot");
+    }
+
+    @Test
     void securitySettingsChangeIsAuditedWithBeforeAndAfter() {
         Scenario scenario = Scenario.newWorkspace("audit-security");
         String stream = WorkspaceState.streamId(scenario.workspaceId);

@@ -293,6 +293,41 @@ class WorkspaceDeciderTest {
     }
 
     @Nested
+    @DisplayName("R17: API tokens are audited")
+    class ApiTokens {
+
+        @BeforeEach
+        void givenWorkspace() {
+            given(workspaceCreated());
+        }
+
+        @Test
+        void creatingATokenIsAnEventWithoutItsSecretAndChangesNoConfiguration() {
+            WorkspaceState before = WorkspaceState.fold(history);
+
+            when(new WorkspaceCommand.CreateApiToken("7c1f0b2e-0000-4000-8000-000000000001", " ci bot ", "ann@example.com", ADMIN));
+
+            then(new WorkspaceEvent.ApiTokenCreated("7c1f0b2e-0000-4000-8000-000000000001", "ci bot", "ann@example.com", ADMIN, NOW));
+            WorkspaceState after = stateAfter();
+            assertThat(after.roles()).isEqualTo(before.roles());
+            assertThat(after.provisioning()).isEqualTo(before.provisioning());
+        }
+
+        @Test
+        void aTokenWithoutANameIsRefused() {
+            thenRefused(new WorkspaceCommand.CreateApiToken("7c1f0b2e-0000-4000-8000-000000000001", " ", "ann@example.com", ADMIN),
+                    ErrorCodes.INVALID_TOKEN_NAME, Kind.UNPROCESSABLE);
+        }
+
+        @Test
+        void revokingATokenIsAnEvent() {
+            when(new WorkspaceCommand.RevokeApiToken("7c1f0b2e-0000-4000-8000-000000000001", "ci bot", ADMIN));
+
+            then(new WorkspaceEvent.ApiTokenRevoked("7c1f0b2e-0000-4000-8000-000000000001", "ci bot", ADMIN, NOW));
+        }
+    }
+
+    @Nested
     class WhenScimIsEnabled {
 
         @BeforeEach
