@@ -30,18 +30,15 @@ final class ServiceProcess implements AutoCloseable {
     final KafkaClusterTestKit kafka;
     final GreenMail smtp;
     final int port;
-    final int managementPort;
     final Path log;
     private final List<String> command;
     private Process process;
 
-    private ServiceProcess(EmbeddedPostgres postgres, KafkaClusterTestKit kafka, GreenMail smtp, int port, int managementPort, Path log,
-                           List<String> command) {
+    private ServiceProcess(EmbeddedPostgres postgres, KafkaClusterTestKit kafka, GreenMail smtp, int port, Path log, List<String> command) {
         this.postgres = postgres;
         this.kafka = kafka;
         this.smtp = smtp;
         this.port = port;
-        this.managementPort = managementPort;
         this.log = log;
         this.command = command;
     }
@@ -58,12 +55,10 @@ final class ServiceProcess implements AutoCloseable {
         KafkaClusterTestKit kafka = Infrastructure.kafka(3);
         GreenMail smtp = Infrastructure.smtp(freePort());
         int port = freePort();
-        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(serviceArgs);
         command.addAll(List.of(
                 "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
                 "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
@@ -73,7 +68,7 @@ final class ServiceProcess implements AutoCloseable {
                 "-Djit.admin.operator-token=" + Scenario.OPERATOR_TOKEN,
                 "-Djit.public.base-url=" + Scenario.BASE_URL,
                 "-jar", app.toString()));
-        ServiceProcess service = new ServiceProcess(postgres, kafka, smtp, port, managementPort, data.resolve("service.log"), command);
+        ServiceProcess service = new ServiceProcess(postgres, kafka, smtp, port, data.resolve("service.log"), command);
         service.startService(name);
         return service;
     }
@@ -102,7 +97,7 @@ final class ServiceProcess implements AutoCloseable {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     say(name, "service ready (pid " + process.pid() + ")");
                     return;

@@ -229,21 +229,13 @@ class ManifestTest {
         assertThat(security.path("capabilities").path("drop").toString()).contains("ALL");
         assertThat(c.path("volumeMounts").toString()).contains("/tmp");
         int httpPort = Integer.parseInt(application.getProperty("quarkus.http.port"));
-        int managementPort = Integer.parseInt(application.getProperty("quarkus.management.port"));
-        assertThat(application.getProperty("quarkus.management.enabled")).as("health and metrics off the public port").isEqualTo("true");
         JsonNode port = c.path("ports").get(0);
         assertThat(port.path("containerPort").asInt()).as("port of %s", name).isEqualTo(httpPort);
         assertThat(port.path("name").asText()).isEqualTo("http");
-        JsonNode management = c.path("ports").get(1);
-        assertThat(management.path("containerPort").asInt()).as("management port of %s", name).isEqualTo(managementPort);
-        assertThat(management.path("name").asText()).isEqualTo("management");
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             JsonNode probePort = c.path(probe).path("httpGet").path("port");
-            assertThat(probePort.isInt() ? probePort.asInt() == managementPort : "management".equals(probePort.asText()))
-                    .as("%s of %s on the management port", probe, name).isTrue();
+            assertThat(probePort.isInt() ? probePort.asInt() == httpPort : "http".equals(probePort.asText())).as("%s port of %s", probe, name).isTrue();
         }
-        assertThat(deployment.path("spec").path("template").path("metadata").path("annotations").path("prometheus.io/port").asText())
-                .as("metrics port of %s", name).isEqualTo(String.valueOf(managementPort));
     }
 
     /** A name is read when application.properties references ${NAME} or it is the MicroProfile env form of a key. */

@@ -25,9 +25,6 @@ class RebuildTest {
 
     @Inject
     Pool pool;
-    /** Metrics are on the management port, not the public one. */
-    @io.quarkus.test.common.http.TestHTTPResource(value = "metrics", management = true) // under the management root /q
-    java.net.URL metricsUrl;
 
     @Test
     void aRebuildFromZeroEqualsTheLiveViewWhileSignInsArrive() {
@@ -84,7 +81,7 @@ class RebuildTest {
 
     @Test
     void lagGaugesArePublishedPerProjection() {
-        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
 
         for (String name : List.of("members", "sessions", "audit")) {
             assertThat(metrics).contains("jit_projection_lag_events{projection=\"" + name + "\"}")

@@ -107,12 +107,12 @@ final class DemoWorkspace {
         return JSON.readTree(response.body());
     }
 
-    /** Waits until the service answers ready on its management interface ({@code managementUrl}). */
-    void awaitReady(Process service, String managementUrl, Duration timeout) throws InterruptedException {
+    /** Waits until the service answers ready. */
+    void awaitReady(Process service, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && service.isAlive()) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(managementUrl + "/q/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

@@ -23,7 +23,6 @@ public final class LocalStack {
 
     public static void main(String[] args) throws Exception {
         int httpPort = Integer.getInteger("http.port", 8080);
-        int managementPort = Integer.getInteger("management.port", 9000);
         int pgPort = Integer.getInteger("pg.port", 15432);
         int smtpPort = Integer.getInteger("smtp.port", 2525);
         Path data = Path.of(System.getProperty("data.dir", ".local-data")).toAbsolutePath();
@@ -50,7 +49,6 @@ public final class LocalStack {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java,
                 "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
                 "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
                 "-Dquarkus.datasource.username=postgres",
@@ -65,14 +63,14 @@ public final class LocalStack {
         service[0] = new ProcessBuilder(command).inheritIO().start();
         say("""
                 ready in a few seconds:
-                  service      http://localhost:%d/   (API docs: /q/openapi; health and metrics: http://localhost:%d/q/health, /q/metrics)
+                  service      http://localhost:%d/   (health: /q/health/ready, API docs: /q/openapi)
                   PostgreSQL   localhost:%d  user postgres, database postgres
                   Kafka        %s  topic provisioning-events
                   SMTP         localhost:%d  (GreenMail: mail is accepted and kept in memory)
-                Ctrl-C stops everything.""".formatted(httpPort, managementPort, pgPort, kafka.bootstrapServers(), smtpPort));
+                Ctrl-C stops everything.""".formatted(httpPort, pgPort, kafka.bootstrapServers(), smtpPort));
         DemoWorkspace demo = new DemoWorkspace("http://localhost:" + httpPort, data);
         try {
-            demo.awaitReady(service[0], "http://localhost:" + managementPort, Duration.ofMinutes(3));
+            demo.awaitReady(service[0], Duration.ofMinutes(3));
             demo.prepare().forEach(LocalStack::say);
         } catch (Exception e) {
             say("demo workspace not prepared: " + e.getMessage());
