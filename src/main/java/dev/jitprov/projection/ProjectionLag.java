@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * from the store every {@code jit.projections.lag-refresh-every}. At startup the applied position is seeded from
  * the view's own {@code last_position}/{@code position} columns.
  */
+// created at start, not at first use: the gauges are on /q/metrics from boot, before any event or operator call
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class ProjectionLag {
 

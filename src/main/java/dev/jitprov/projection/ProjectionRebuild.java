@@ -53,6 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * consumers keep waiting rather than build on it. Running the rebuild again with {@code force=true} recovers.
  * Progress: a log line per batch, the gauge {@code jit.projection.rebuild.events} and {@code projection_state}.
  */
+// created at start so its rebuild gauges are on /q/metrics from boot
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class ProjectionRebuild {
 

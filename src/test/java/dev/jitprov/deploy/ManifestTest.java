@@ -166,6 +166,58 @@ class ManifestTest {
         examples.forEach(secret -> secret.path("stringData").forEach(v -> assertThat(v.asText()).contains("REPLACE-ME")));
     }
 
+    /**
+     * The Ingress routes the application's own paths and not {@code /q/health} or {@code /q/metrics}: those stay
+     * on the pods' port for probes and Prometheus (SPEC §5 keeps them at {@code /q/...}), never public. Every
+     * first path segment the application serves (JAX-RS roots in src/main/java, static directories) is routed.
+     */
+    @Test
+    void theIngressRoutesEveryApplicationPathAndNoHealthOrMetrics() throws IOException {
+        JsonNode ingress = all().stream().filter(d -> "Ingress".equals(d.path("kind").asText())).findFirst().orElseThrow();
+        Map<String, String> routes = new TreeMap<>();
+        ingress.path("spec").path("rules").forEach(rule -> rule.path("http").path("paths")
+                .forEach(p -> routes.put(p.path("path").asText(), p.path("pathType").asText())));
+        assertThat(routes).as("no catch-all route").doesNotContainEntry("/", "Prefix");
+        assertThat(routes.keySet().stream().filter(r -> r.startsWith("/q"))).as("only the API description under /q")
+                .containsExactly("/q/openapi");
+        assertThat(routes).containsEntry("/q/openapi", "Exact");
+
+        Set<String> segments = new TreeSet<>();
+        Pattern path = Pattern.compile("@Path\\(\"([^\"]*)\"\\)");
+        try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
+            for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(source);
+                Matcher declaration = Pattern.compile("(?m)^(public |final |abstract )*class ").matcher(text);
+                int classAt = declaration.find() ? declaration.start() : text.length();
+                Matcher m = path.matcher(text);
+                String root = null;
+                while (m.find()) {
+                    if (m.start() < classAt) {
+                        root = m.group(1);
+                    } else if ("/".equals(root)) {
+                        segments.add(firstSegment(m.group(1)));   // a "/" resource: its methods carry absolute paths
+                    }
+                }
+                if (root != null && !"/".equals(root)) {
+                    segments.add(firstSegment(root));
+                }
+            }
+        }
+        try (Stream<Path> statics = Files.list(Path.of("src/main/resources/META-INF/resources"))) {
+            statics.filter(Files::isDirectory).forEach(d -> segments.add(d.getFileName().toString()));
+        }
+        assertThat(segments).contains("api", "saml", "console", "schemas");
+        for (String segment : segments) {
+            assertThat(routes).as("Ingress route for /%s", segment).containsKey("/" + segment);
+        }
+    }
+
+    private static String firstSegment(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        int slash = trimmed.indexOf('/');
+        return slash < 0 ? trimmed : trimmed.substring(0, slash);
+    }
+
     @Test
     void theServiceIngressAutoscalerAndDisruptionBudgetsPointAtExistingWorkloads() {
         Set<String> deployments = fullDeployments(all()).stream().map(ManifestTest::name).collect(Collectors.toSet());
