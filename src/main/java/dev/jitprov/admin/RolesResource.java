@@ -7,6 +7,8 @@ import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceCommand;
 import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,10 +38,12 @@ public class RolesResource {
 
     private final Authorization authorization;
     private final Workspaces workspaces;
+    private final Pool pool;
 
-    public RolesResource(Authorization authorization, Workspaces workspaces) {
+    public RolesResource(Authorization authorization, Workspaces workspaces, Pool pool) {
         this.authorization = authorization;
         this.workspaces = workspaces;
+        this.pool = pool;
     }
 
     @GET
@@ -70,11 +74,15 @@ public class RolesResource {
 
     @DELETE
     @Path("/{name}")
-    @Operation(summary = "Delete a custom role (refused for built-in roles and the JIT default role)")
+    @Operation(summary = "Delete a custom role (refused for built-in roles, the JIT default role, mapping targets and roles members hold)")
     public Uni<Response> delete(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("name") String name) {
+        // member_index is written in the transactions that append member events, so the count is as current as the
+        // store (a sign-in committing at the same instant with this role is not seen: it keeps a role granting nothing)
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
-                .flatMap(caller -> workspaces.require(ws).flatMap(state -> workspaces.execute(ws,
-                        new WorkspaceCommand.RemoveRole(name, Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))
+                .flatMap(caller -> workspaces.require(ws).flatMap(state -> pool.withTransaction(conn -> conn
+                        .preparedQuery("SELECT count(*) FROM member_index WHERE workspace_id = $1 AND role = $2").execute(Tuple.of(ws, name))
+                        .flatMap(rows -> workspaces.execute(conn, ws, new WorkspaceCommand.RemoveRole(name, rows.iterator().next().getLong(0),
+                                Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))))
                 .map(result -> Response.noContent().build());
     }
 }

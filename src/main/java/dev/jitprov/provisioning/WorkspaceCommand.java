@@ -13,7 +13,8 @@ public sealed interface WorkspaceCommand {
     record DefineRole(String name, Set<String> permissions, Actor actor) implements WorkspaceCommand {
     }
 
-    record RemoveRole(String name, Actor actor) implements WorkspaceCommand {
+    /** @param holders active members whose stored role is this one (read beside the log by the caller) */
+    record RemoveRole(String name, long holders, Actor actor) implements WorkspaceCommand {
     }
 
     record ConfigureSso(SsoSettings settings, Actor actor) implements WorkspaceCommand {

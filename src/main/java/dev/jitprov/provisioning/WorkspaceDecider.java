@@ -149,6 +149,11 @@ public final class WorkspaceDecider {
         if (p.method() == ProvisioningMethod.JIT && p.roleMappings().containsValue(role.name())) {
             throw conflict(ErrorCodes.ROLE_IN_USE, "the role is a target of the JIT role mapping table");
         }
+        if (c.holders() > 0) {
+            // members would keep a role name that grants nothing: locked out of everything, silently
+            throw conflict(ErrorCodes.ROLE_IN_USE, "the role is held by " + c.holders() + (c.holders() == 1 ? " member" : " members")
+                    + "; change their role first");
+        }
         return List.of(new RoleRemoved(role.name(), c.actor(), now));
     }
 

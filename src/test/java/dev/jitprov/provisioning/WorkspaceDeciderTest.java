@@ -226,7 +226,7 @@ class WorkspaceDeciderTest {
             given(customRole("Intern", "reports:view"));
             given(new ProvisioningUpdated(jit("Analyst"), jit("Intern"), ADMIN, T0));
 
-            thenRefused(new RemoveRole("Intern", ADMIN), "role_in_use", Kind.CONFLICT);
+            thenRefused(new RemoveRole("Intern", 0, ADMIN), "role_in_use", Kind.CONFLICT);
         }
 
         @Test
@@ -234,7 +234,7 @@ class WorkspaceDeciderTest {
         void r3_removingAnotherCustomRoleIsAllowed() {
             given(customRole("Intern", "reports:view"));
 
-            when(new RemoveRole("Intern", ADMIN));
+            when(new RemoveRole("Intern", 0, ADMIN));
 
             then(new RoleRemoved("Intern", ADMIN, NOW));
             assertThat(stateAfter().role("Intern")).isEmpty();
@@ -280,13 +280,21 @@ class WorkspaceDeciderTest {
         }
 
         @Test
+        @DisplayName("A custom role still held by members cannot be removed")
+        void aRoleHeldByMembersIsNotRemoved() {
+            given(customRole("Intern", "reports:view"));
+
+            thenRefused(new RemoveRole("Intern", 2, ADMIN), "role_in_use", Kind.CONFLICT);
+        }
+
+        @Test
         @DisplayName("R3: once JIT is disabled, the former default role can be removed")
         void r3_formerDefaultRoleRemovableAfterDisable() {
             given(customRole("Intern", "reports:view"));
             given(new ProvisioningUpdated(jit("Analyst"), jit("Intern"), ADMIN, T0));
             given(new ProvisioningDisabled(jit("Intern"), ADMIN, T0));
 
-            when(new RemoveRole("Intern", ADMIN));
+            when(new RemoveRole("Intern", 0, ADMIN));
 
             then(new RoleRemoved("Intern", ADMIN, NOW));
         }
@@ -428,12 +436,12 @@ class WorkspaceDeciderTest {
 
         @Test
         void builtInRolesCannotBeRemoved() {
-            thenRefused(new RemoveRole("Analyst", ADMIN), "builtin_role", Kind.CONFLICT);
+            thenRefused(new RemoveRole("Analyst", 0, ADMIN), "builtin_role", Kind.CONFLICT);
         }
 
         @Test
         void removingAnUnknownRoleIsNotFound() {
-            thenRefused(new RemoveRole("Intern", ADMIN), "role_not_found", Kind.NOT_FOUND);
+            thenRefused(new RemoveRole("Intern", 0, ADMIN), "role_not_found", Kind.NOT_FOUND);
         }
     }
 

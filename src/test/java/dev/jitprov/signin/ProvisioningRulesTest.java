@@ -100,6 +100,21 @@ class ProvisioningRulesTest {
             s.admin().delete("/api/workspaces/" + s.workspaceId + "/roles/Contractor").then().statusCode(409).body("code", equalTo("role_in_use"));
             s.admin().get("/api/workspaces/" + s.workspaceId + "/roles").then().body("items.name", org.hamcrest.Matchers.hasItem("Contractor"));
         }
+
+        @Test
+        void aCustomRoleHeldByAMemberCannotBeDeletedUntilNobodyHoldsIt() {
+            Scenario s = Scenario.withSso("role-held");
+            String ws = "/api/workspaces/" + s.workspaceId;
+            s.admin().body(Map.of("name", "Contractor", "permissions", List.of("reports:view"))).post(ws + "/roles").then().statusCode(201);
+            String id = s.admin().body(Map.of("email", "cora@example.com", "role", "Contractor")).post(ws + "/members")
+                    .then().statusCode(201).extract().path("id");
+
+            s.admin().delete(ws + "/roles/Contractor").then().statusCode(409).body("code", equalTo("role_in_use"))
+                    .body("detail", org.hamcrest.Matchers.containsString("held by 1 member"));
+
+            s.admin().body(Map.of("role", "Analyst")).put(ws + "/members/" + id + "/role").then().statusCode(200);
+            s.admin().delete(ws + "/roles/Contractor").then().statusCode(204);
+        }
     }
 
     @Nested
