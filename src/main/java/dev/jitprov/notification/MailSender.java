@@ -2,6 +2,8 @@ package dev.jitprov.notification;
 
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
 import io.quarkus.scheduler.Scheduled;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends queued admin mails (R16): at most once per event and recipient, retried with exponential backoff while
@@ -35,7 +38,7 @@ public class MailSender {
 
     private static final Logger LOG = Logger.getLogger(MailSender.class);
 
-    private static final String CLAIM = "UPDATE notification_outbox SET status = 'SENDING', attempts = attempts + 1 "
+    private static final String CLAIM = "UPDATE notification_outbox SET status = 'SENDING', attempts = attempts + 1, claimed_at = $1 "
             + "WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'PENDING' AND next_attempt_at <= $1 "
             + "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
             + "RETURNING id, recipient, kind, params, attempts";
@@ -43,11 +46,15 @@ public class MailSender {
     private final Pool pool;
     private final NotificationConfig config;
     private final Clock clock;
+    private final AtomicLong stuck = new AtomicLong();
 
-    public MailSender(Pool pool, NotificationConfig config, Clock clock) {
+    public MailSender(Pool pool, NotificationConfig config, Clock clock, MeterRegistry metrics) {
         this.pool = pool;
         this.config = config;
         this.clock = clock;
+        Gauge.builder("jit.mail.stuck", stuck, AtomicLong::get)
+                .description("Mails left SENDING longer than jit.notification.stuck-after (sender died mid-send; not retried)")
+                .register(metrics);
     }
 
     record PendingMail(long id, String recipient, MailKind kind, JsonObject params, int attempts) {
@@ -93,6 +100,44 @@ public class MailSender {
                     return pool.preparedQuery("UPDATE notification_outbox SET status = 'PENDING', next_attempt_at = $2, last_error = $3 WHERE id = $1")
                             .execute(Tuple.of(mail.id(), utc(clock.instant().plus(backoff)), String.valueOf(failure)))
                             .replaceWithVoid();
+                });
+    }
+
+    /**
+     * Counts the mails left {@code SENDING} for longer than {@code stuck-after} (the gauge {@code jit.mail.stuck}) and
+     * logs them when there are any: each may or may not have reached its recipient, and is never retried
+     * automatically (R16: at most once). docs/operations.md says how to resend or close them.
+     */
+    @Scheduled(skipExecutionIf = dev.jitprov.roles.RoleSkips.UnlessNotifier.class, identity = "admin-mail-stuck-check", every = "60s",
+            delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> reportStuck() {
+        return countStuck()
+                .onFailure().invoke(f -> LOG.warnf("stuck mail check failed, next round retries: %s", f.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** The number of stuck mails now (also set on the gauge). */
+    public Uni<Long> countStuck() {
+        Instant before = clock.instant().minus(config.stuckAfter());
+        // the total over all stuck rows (the window runs before LIMIT), the ids of the first hundred for the log
+        return pool.preparedQuery("SELECT id, count(*) OVER () AS total FROM notification_outbox WHERE status = 'SENDING' "
+                        + "AND (claimed_at IS NULL OR claimed_at < $1) ORDER BY id LIMIT 100")
+                .execute(Tuple.of(utc(before)))
+                .map(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    long total = 0;
+                    for (Row row : rows) {
+                        ids.add(row.getLong("id"));
+                        total = row.getLong("total");
+                    }
+                    stuck.set(total);
+                    if (total > 0) {
+                        LOG.errorf("%d admin mail(s) left SENDING for over %s (a sender died mid-send; maybe delivered, never "
+                                + "retried): notification_outbox ids %s%s; see docs/operations.md", total, config.stuckAfter(), ids,
+                                total > ids.size() ? " …" : "");
+                    }
+                    return total;
                 });
     }
 

@@ -29,6 +29,13 @@ public interface NotificationConfig {
     @WithDefault("0 0 7 * * ?")
     String digestCron();
 
+    /**
+     * A mail still {@code SENDING} this long after its claim is reported as stuck (its sender died between handing
+     * it to SMTP and recording the outcome; it is not retried, see {@link MailSender}).
+     */
+    @WithDefault("PT10M")
+    Duration stuckAfter();
+
     Retry retry();
 
     /** Exponential backoff while the SMTP server refuses or is away: initial, doubled per attempt, capped. */

@@ -42,6 +42,10 @@ class AdminMailTest {
     Pool pool;
     @Inject
     DigestJob digests;
+    @Inject
+    MailSender sender;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     @Test
     @DisplayName("R16: enable, JIT creation and disable each give exactly one e-mail per admin, also when an event is delivered twice")
@@ -146,7 +150,30 @@ class AdminMailTest {
         awaitOneEach(List.of(s.ownerEmail), ENABLED + name);
         // the row is marked SENT just after the SMTP server accepted the mail: wait for that commit
         await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(pool,
-                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENT'", s.workspaceId) == 1);
+                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENT' AND claimed_at IS NOT NULL", s.workspaceId) == 1);
+    }
+
+    @Test
+    @DisplayName("R16: a mail left SENDING by a sender that died mid-send is not retried, but counted and logged as stuck")
+    void r16_aMailLeftSendingIsReportedNotResent() {
+        String ws = "r16-stuck-" + UUID.randomUUID().toString().substring(0, 6);
+        long before = sender.countStuck().await().indefinitely();
+        for (Duration claimedAgo : List.of(Duration.ofHours(1), Duration.ofSeconds(5))) {
+            pool.preparedQuery("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, status, attempts, "
+                            + "next_attempt_at, created_at, claimed_at) VALUES ($1, 'admin@example.com', $2, 'JIT_ENABLED', '{}'::jsonb, "
+                            + "'SENDING', 1, now(), now(), now() - make_interval(secs => $3))")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.randomUUID(), ws, (double) claimedAgo.toSeconds())).await().indefinitely();
+        }
+
+        long after = sender.countStuck().await().indefinitely();
+        sender.sendBatch().await().indefinitely();   // a send round claims PENDING rows only
+
+        assertThat(after - before).as("only the one claimed an hour ago (stuck-after PT10M)").isEqualTo(1);
+        assertThat(metrics.get("jit.mail.stuck").gauge().value()).isEqualTo((double) after);
+        assertThat(Db.count(pool, "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENDING'", ws))
+                .as("neither is claimed again (at most once)").isEqualTo(2);
+        pool.preparedQuery("DELETE FROM notification_outbox WHERE workspace_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(ws))
+                .await().indefinitely();
     }
 
     @Test
