@@ -29,8 +29,11 @@ public class BrowserSessions {
     private static final String COLUMNS = "session_id, workspace_id, member_key, effective_role, expires_at, two_factor_pending";
 
     private final Pool pool;
-    public BrowserSessions(Pool pool) {
+    private final SessionConfig config;
+
+    public BrowserSessions(Pool pool, SessionConfig config) {
         this.pool = pool;
+        this.config = config;
     }
 
     /**
@@ -64,14 +67,18 @@ public class BrowserSessions {
                 .execute(Tuple.of(workspaceId, memberKey)).replaceWithVoid();
     }
 
-    /** The live, unexpired session a cookie secret belongs to. */
+    /**
+     * The live, unexpired session a cookie secret belongs to; a session still waiting for its second factor only
+     * within {@code jit.session.two-factor-pending-lifetime} of its start (a stolen or forgotten half sign-in does
+     * not stay usable for a code for hours).
+     */
     public Uni<Optional<LiveSession>> find(String secret, Instant now) {
         if (secret == null || secret.isBlank()) {
             return Uni.createFrom().item(Optional.empty());
         }
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM auth_sessions "
-                        + "WHERE secret_hash = $1 AND expires_at > $2")
-                .execute(Tuple.of(Secrets.sha256(secret), utc(now)))
+                        + "WHERE secret_hash = $1 AND expires_at > $2 AND (NOT two_factor_pending OR started_at > $3)")
+                .execute(Tuple.of(Secrets.sha256(secret), utc(now), utc(now.minus(config.twoFactorPendingLifetime()))))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSession(rows.iterator().next())));
     }
 

@@ -25,4 +25,12 @@ public interface SessionConfig {
     /** Hosts (besides this service's own) that RelayState may redirect to after sign-in; never an open redirect. */
     @WithDefault("localhost")
     List<String> allowedRedirectHosts();
+
+    /**
+     * How long a session opened while the workspace enforces 2FA may wait for its second factor (R14). After that
+     * its cookie no longer works (the user signs in again); the session row itself ends at its lifetime, as any
+     * session, so a temporary member that never completes 2FA is still deleted (R12).
+     */
+    @WithDefault("PT10M")
+    Duration twoFactorPendingLifetime();
 }

@@ -211,6 +211,38 @@ class TwoFactorTest {
     }
 
     @Nested
+    class R14_APendingSignInIsShortLived {
+
+        @Test
+        void r14_aSessionStillWaitingForItsSecondFactorAfterTenMinutesMustSignInAgain() {
+            Scenario s = enforced("r14-pending-window");
+            String cookie = s.signIn("late@example.com", "Analyst");
+            given().cookie("jit_session", cookie).get("/api/2fa").then().statusCode(200);
+
+            pool.preparedQuery("UPDATE auth_sessions SET started_at = started_at - interval '11 minutes' "
+                            + "WHERE workspace_id = $1 AND two_factor_pending").execute(io.vertx.mutiny.sqlclient.Tuple.of(s.workspaceId))
+                    .await().indefinitely();
+
+            given().cookie("jit_session", cookie).get("/api/2fa").then().statusCode(401).body("code", equalTo("session_invalid"));
+            given().cookie("jit_session", cookie).get("/api/session").then().statusCode(401);
+            String again = s.signIn("late@example.com", "Analyst");
+            given().cookie("jit_session", again).get("/api/2fa").then().statusCode(200).body("state", equalTo("enroll"));
+        }
+
+        @Test
+        void r14_anActiveSessionIsNotAffectedByThePendingLimit() {
+            Scenario s = enforced("r14-active-window");
+            String cookie = s.signIn("early@example.com", "Analyst");
+            enroll(cookie);
+
+            pool.preparedQuery("UPDATE auth_sessions SET started_at = started_at - interval '1 hour' WHERE workspace_id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(s.workspaceId)).await().indefinitely();
+
+            assertActive(cookie);
+        }
+    }
+
+    @Nested
     class R14_LaterSignInsAskForACode {
 
         @Test
