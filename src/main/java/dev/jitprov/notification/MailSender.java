@@ -120,9 +120,10 @@ public class MailSender {
     /** The number of stuck mails now (also set on the gauge). */
     public Uni<Long> countStuck() {
         Instant before = clock.instant().minus(config.stuckAfter());
-        // the total over all stuck rows (the window runs before LIMIT), the ids of the first hundred for the log
+        // the total over all stuck rows (the window runs before LIMIT), the ids of the first hundred for the log; a row
+        // claimed by a pod older than claimed_at (rolling upgrade) has none and is not counted rather than misreported
         return pool.preparedQuery("SELECT id, count(*) OVER () AS total FROM notification_outbox WHERE status = 'SENDING' "
-                        + "AND (claimed_at IS NULL OR claimed_at < $1) ORDER BY id LIMIT 100")
+                        + "AND claimed_at < $1 ORDER BY id LIMIT 100")
                 .execute(Tuple.of(utc(before)))
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();

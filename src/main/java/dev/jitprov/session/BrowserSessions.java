@@ -73,12 +73,22 @@ public class BrowserSessions {
      * not stay usable for a code for hours).
      */
     public Uni<Optional<LiveSession>> find(String secret, Instant now) {
+        return find(secret, now, false);
+    }
+
+    /** As {@link #find}, but also a pending session past its window: what logout ends (it still is a session). */
+    public Uni<Optional<LiveSession>> findToEnd(String secret, Instant now) {
+        return find(secret, now, true);
+    }
+
+    private Uni<Optional<LiveSession>> find(String secret, Instant now, boolean stalePendingToo) {
         if (secret == null || secret.isBlank()) {
             return Uni.createFrom().item(Optional.empty());
         }
+        Instant pendingSince = stalePendingToo ? Instant.EPOCH : now.minus(config.twoFactorPendingLifetime());
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM auth_sessions "
                         + "WHERE secret_hash = $1 AND expires_at > $2 AND (NOT two_factor_pending OR started_at > $3)")
-                .execute(Tuple.of(Secrets.sha256(secret), utc(now), utc(now.minus(config.twoFactorPendingLifetime()))))
+                .execute(Tuple.of(Secrets.sha256(secret), utc(now), utc(pendingSince)))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSession(rows.iterator().next())));
     }
 

@@ -134,7 +134,7 @@ public class SessionResource {
     @Operation(summary = "End the current session (a temporary member is then deleted, R12)")
     public Uni<Response> logout(@Context HttpHeaders headers) {
         Cookie cookie = headers.getCookies().get(config.cookieName());
-        Uni<Void> ended = cookie == null ? Uni.createFrom().voidItem() : sessions.find(cookie.getValue(), clock.instant())
+        Uni<Void> ended = cookie == null ? Uni.createFrom().voidItem() : sessions.findToEnd(cookie.getValue(), clock.instant())
                 .flatMap(found -> found.isEmpty() ? Uni.createFrom().voidItem() : members.execute(found.get().workspaceId(), found.get().memberKey(),
                         new EventMetadata(found.get().workspaceId(), "user:" + found.get().memberKey(), UUID.randomUUID().toString(), null),
                         new MemberCommand.EndSession(found.get().sessionId().toString(), SessionEndReason.LOGOUT, Actor.user(found.get().memberKey())))

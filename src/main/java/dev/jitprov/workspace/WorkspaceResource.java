@@ -5,6 +5,7 @@ import dev.jitprov.admin.AdminConfig;
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.http.ProblemException;
 import dev.jitprov.members.MemberStreams;
+import dev.jitprov.eventstore.ConcurrencyConflictException;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberCommand;
 import dev.jitprov.provisioning.MemberKeys;
@@ -122,7 +123,7 @@ public class WorkspaceResource {
             }
             UUID id = UUID.randomUUID();
             String token = Secrets.newSecret("jit_");
-            String name = request.name().trim();
+            String name = request.name().strip();
             // the token row and its audit event commit together
             return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO api_tokens (id, workspace_id, name, token_hash, member_key, created_at) "
                                     + "VALUES ($1, $2, $3, $4, $5, $6)")
@@ -130,6 +131,9 @@ public class WorkspaceResource {
                                     OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))))
                             .flatMap(ignored -> workspaces.execute(conn, ws, new WorkspaceCommand.CreateApiToken(id.toString(), name,
                                     caller.memberKey(), Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))
+                    // the token does not depend on the workspace's state: a concurrent configuration change (the
+                    // stream moved) is no reason to refuse it; the whole transaction runs again
+                    .onFailure(ConcurrencyConflictException.class).retry().atMost(5)
                     .map(ignored -> Response.created(URI.create("/api/workspaces/" + ws + "/tokens/" + id))
                             .type(MediaType.APPLICATION_JSON).entity(new TokenCreated(id, name, token)).build());
         });
@@ -150,6 +154,7 @@ public class WorkspaceResource {
                             return workspaces.execute(conn, ws, new WorkspaceCommand.RevokeApiToken(id.toString(),
                                     rows.iterator().next().getString("name"), Actor.admin(caller.memberKey())), UUID.randomUUID().toString());
                         }))
+                        .onFailure(ConcurrencyConflictException.class).retry().atMost(5)
                         .map(ignored -> Response.noContent().build()));
     }
 

@@ -230,6 +230,20 @@ class TwoFactorTest {
         }
 
         @Test
+        void r14_logoutStillEndsAPendingSessionPastItsWindow() {
+            Scenario s = enforced("r14-stale-logout");
+            String cookie = s.signIn("gone@example.com", "Analyst");
+            pool.preparedQuery("UPDATE auth_sessions SET started_at = started_at - interval '11 minutes' "
+                            + "WHERE workspace_id = $1 AND two_factor_pending").execute(io.vertx.mutiny.sqlclient.Tuple.of(s.workspaceId))
+                    .await().indefinitely();
+
+            given().cookie("jit_session", cookie).redirects().follow(false).post("/logout").then().statusCode(303);
+
+            assertThat(memberEventTypes(s, "gone@example.com")).as("ended at logout, not hours later at its expiry")
+                    .containsExactly("user.provisioned.v1", "session.started.v1", "session.ended.v1");
+        }
+
+        @Test
         void r14_anActiveSessionIsNotAffectedByThePendingLimit() {
             Scenario s = enforced("r14-active-window");
             String cookie = s.signIn("early@example.com", "Analyst");
