@@ -1,6 +1,7 @@
 package dev.jitprov.admin;
 
 import dev.jitprov.http.ProblemException;
+import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.Role;
@@ -76,11 +77,14 @@ public class RolesResource {
     @Path("/{name}")
     @Operation(summary = "Delete a custom role (refused for built-in roles, the JIT default role, mapping targets and roles members hold)")
     public Uni<Response> delete(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("name") String name) {
-        // member_index is written in the transactions that append member events, so the count is as current as the
-        // store (a sign-in committing at the same instant with this role is not seen: it keeps a role granting nothing)
+        // member_index is written in the transactions that append member events, and those hold the workspace's
+        // roles lock shared: taken alone here, no decision that could give a member this role is in flight while
+        // the holders are counted, and the ones after it see the workspace without the role.
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
                 .flatMap(caller -> workspaces.require(ws).flatMap(state -> pool.withTransaction(conn -> conn
-                        .preparedQuery("SELECT count(*) FROM member_index WHERE workspace_id = $1 AND role = $2").execute(Tuple.of(ws, name))
+                        .preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of(MemberStreams.rolesLock(ws)))
+                        .flatMap(locked -> conn.preparedQuery("SELECT count(*) FROM member_index WHERE workspace_id = $1 AND role = $2")
+                                .execute(Tuple.of(ws, name)))
                         .flatMap(rows -> workspaces.execute(conn, ws, new WorkspaceCommand.RemoveRole(name, rows.iterator().next().getLong(0),
                                 Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))))
                 .map(result -> Response.noContent().build());

@@ -129,6 +129,11 @@ public class MemberStreams {
         return attempt(workspaceId, memberKey, metadata, admission, refused, decider, 1);
     }
 
+    /** The advisory lock key that member decisions share and a role deletion takes alone. */
+    public static String rolesLock(String workspaceId) {
+        return "roles:" + workspaceId;
+    }
+
     /** Same, inside the caller's transaction (no retry: the caller owns the transaction). */
     public <T> Uni<Outcome<T>> decide(SqlConnection conn, String workspaceId, String memberKey, EventMetadata metadata,
                                       Decider<T> decider) {
@@ -138,7 +143,11 @@ public class MemberStreams {
         // stays the guarantee; the lock only removes the retry storm.
         // The lock and both reads are sent at once: the connection runs them in order, so the reads still see
         // the stream as of holding the lock, for one round trip instead of three.
-        Uni<?> locked = conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of(streamId));
+        // The second lock is shared by all member decisions of the workspace and exclusive for a custom role's
+        // deletion (RolesResource): a deletion counts the role's holders only when no decision that could assign
+        // that role is in flight, and decisions after it read a workspace without the role.
+        Uni<?> locked = conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock_shared(hashtext($2))")
+                .execute(Tuple.of(streamId, rolesLock(workspaceId)));
         Uni<WorkspaceState> loaded = workspaces.load(conn, workspaceId);
         Uni<List<StoredEvent>> read = store.readStream(conn, streamId, 0);
         return Uni.combine().all().unis(locked, loaded, read).asTuple().flatMap(inputs -> {

@@ -115,6 +115,31 @@ class ProvisioningRulesTest {
             s.admin().body(Map.of("role", "Analyst")).put(ws + "/members/" + id + "/role").then().statusCode(200);
             s.admin().delete(ws + "/roles/Contractor").then().statusCode(204);
         }
+
+        @Test
+        void aRoleDeletionWaitsForADecisionInFlightThatGivesTheRole_andThenRefuses() {
+            Scenario s = Scenario.withSso("role-race");
+            String ws = "/api/workspaces/" + s.workspaceId;
+            s.admin().body(Map.of("name", "Contractor", "permissions", List.of("reports:view"))).post(ws + "/roles").then().statusCode(201);
+            s.admin().body(Map.of("email", "dora@example.com", "role", "Analyst")).post(ws + "/members").then().statusCode(201);
+            // a member decision in flight, as MemberStreams holds it: the workspace's roles lock shared, and the
+            // member's new role written beside the log, not committed yet
+            io.vertx.mutiny.sqlclient.SqlConnection decision = pool.getConnection().await().indefinitely();
+            io.vertx.mutiny.sqlclient.Transaction tx = decision.begin().await().indefinitely();
+            decision.preparedQuery("SELECT pg_advisory_xact_lock_shared(hashtext($1))")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(dev.jitprov.members.MemberStreams.rolesLock(s.workspaceId))).await().indefinitely();
+            decision.preparedQuery("UPDATE member_index SET role = 'Contractor' WHERE workspace_id = $1 AND member_key = 'dora@example.com'")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(s.workspaceId)).await().indefinitely();
+
+            java.util.concurrent.CompletableFuture<Response> deletion = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    s.admin().delete(ws + "/roles/Contractor"));
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(500)).atMost(java.time.Duration.ofSeconds(2))
+                    .until(() -> !deletion.isDone());
+            tx.commit().await().indefinitely();
+            decision.close().await().indefinitely();
+
+            deletion.join().then().statusCode(409).body("code", equalTo("role_in_use"));
+        }
     }
 
     @Nested
