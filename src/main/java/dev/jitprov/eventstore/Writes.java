@@ -7,6 +7,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The writes of a batch of events, in the order the events came, sent to PostgreSQL without waiting for each
@@ -32,6 +34,18 @@ public final class Writes {
             runs.add(new Run(sql, tuples));
         }
         return this;
+    }
+
+    /**
+     * One column of a set-based statement ({@code INSERT … SELECT * FROM unnest($1::text[], …)}): an array
+     * parameter, one element per item, in the items' order.
+     */
+    public static <T, V> V[] column(List<T> items, Function<T, V> value, IntFunction<V[]> array) {
+        V[] result = array.apply(items.size());
+        for (int i = 0; i < result.length; i++) {
+            result[i] = value.apply(items.get(i));
+        }
+        return result;
     }
 
     public boolean isEmpty() {

@@ -36,6 +36,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,9 +44,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
-import static dev.jitprov.projection.MembersProjection.column;
+import static dev.jitprov.eventstore.Writes.column;
 import static dev.jitprov.projection.MembersProjection.utc;
 
 /**
@@ -78,7 +80,7 @@ public class AuditProjection implements Projection {
             + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET email = EXCLUDED.email";
 
     /** One audit entry, as written. */
-    private record Entry(java.util.UUID id, long position, String workspaceId, java.time.OffsetDateTime occurredAt, String type,
+    private record Entry(UUID id, long position, String workspaceId, OffsetDateTime occurredAt, String type,
                          String actorType, String actorId, String memberKey, String memberEmail, String summary, String details) {
     }
 
@@ -121,10 +123,10 @@ public class AuditProjection implements Projection {
                         column(book, Map.Entry::getValue, String[]::new)));
             }
             writes.add(INSERT_ENTRIES, Tuple.tuple(List.of(
-                    column(entries, Entry::id, java.util.UUID[]::new),
+                    column(entries, Entry::id, UUID[]::new),
                     column(entries, Entry::position, Long[]::new),
                     column(entries, Entry::workspaceId, String[]::new),
-                    column(entries, Entry::occurredAt, java.time.OffsetDateTime[]::new),
+                    column(entries, Entry::occurredAt, OffsetDateTime[]::new),
                     column(entries, Entry::type, String[]::new),
                     column(entries, Entry::actorType, String[]::new),
                     column(entries, Entry::actorId, String[]::new),

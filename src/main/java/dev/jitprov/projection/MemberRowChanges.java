@@ -18,54 +18,42 @@ import java.util.Map;
  * with two set-based statements instead of one statement per event, with the same rows as applying the events
  * one at a time:
  * <ul>
- *   <li>a member created in the batch ({@code UserProvisioned}, {@code UserInvited}, {@code OwnerCreated}) gets a
- *       {@link Row}: a creation overwrites every column the row had, so the row after the batch is known in full
- *       (the creation, then the member's later events of the batch, applied here in memory);</li>
- *   <li>any other member gets a {@link Patch}: the last role set, the latest sign-in, the last deletion, each a
- *       column of its own, so they compose in any order with what the row holds (the UPDATE reads it).</li>
+ *   <li>a member created in the batch ({@code UserProvisioned}, {@code UserInvited}, {@code OwnerCreated}) is a
+ *       {@link Change#created created} change: a creation overwrites every column the row had, so the row after the
+ *       batch is known in full (the creation, then the member's later events of the batch, applied here in memory);</li>
+ *   <li>any other member's change is a patch: the last role set, the latest sign-in, the last deletion, each a
+ *       column of its own (null or false: unchanged), so they compose in any order with what the row holds (the
+ *       UPDATE reads it).</li>
  * </ul>
  * Pure: no database, no framework.
  */
 final class MemberRowChanges {
 
-    /** The whole row after the batch (upserted). */
-    static final class Row {
+    /** One member's change: the whole row when {@link #created}, else only the columns the batch set. */
+    static final class Change {
         final String workspaceId;
         final String memberKey;
+        /** A creation in the batch: every field is the row's; else a patch of role, sign-in and deletion. */
+        final boolean created;
         String email;
         String displayName;
-        String role;
         MemberOrigin origin;
         boolean temporary;
-        boolean deleted;
         Instant createdAt;
-        Instant lastSignInAt;
-        Instant deletedAt;
-        long lastPosition;
-
-        Row(String workspaceId, String memberKey) {
-            this.workspaceId = workspaceId;
-            this.memberKey = memberKey;
-        }
-    }
-
-    /** The columns the batch changes in a row it did not create; null fields change nothing. */
-    static final class Patch {
-        final String workspaceId;
-        final String memberKey;
         String role;
         Instant lastSignInAt;
         boolean deleted;
         Instant deletedAt;
         long lastPosition;
 
-        Patch(String workspaceId, String memberKey) {
+        Change(String workspaceId, String memberKey, boolean created) {
             this.workspaceId = workspaceId;
             this.memberKey = memberKey;
+            this.created = created;
         }
     }
 
-    private final Map<List<String>, Object> changes = new LinkedHashMap<>();
+    private final Map<List<String>, Change> changes = new LinkedHashMap<>();
 
     /** Folds the events in their order. */
     static MemberRowChanges of(List<Projection.Decoded> events) {
@@ -76,12 +64,14 @@ final class MemberRowChanges {
         return changes;
     }
 
-    List<Row> rows() {
-        return changes.values().stream().filter(Row.class::isInstance).map(Row.class::cast).toList();
+    /** The members the batch created: whole rows, to upsert. */
+    List<Change> rows() {
+        return changes.values().stream().filter(c -> c.created).toList();
     }
 
-    List<Patch> patches() {
-        return changes.values().stream().filter(Patch.class::isInstance).map(Patch.class::cast).toList();
+    /** The other members the batch touched: patches, to update. */
+    List<Change> patches() {
+        return changes.values().stream().filter(c -> !c.created).toList();
     }
 
     private void add(ProjectedEvent event, Object payload) {
@@ -98,42 +88,31 @@ final class MemberRowChanges {
         } else if (payload instanceof OwnerCreated e) {
             create(id, event, e.email(), null, e.role(), MemberOrigin.PASSWORD, false, e.at());
         } else if (payload instanceof RoleChanged e) {
-            Object change = changes.computeIfAbsent(id, ignored -> new Patch(ws, key));
-            if (change instanceof Row row) {
-                row.role = e.to();
-                row.lastPosition = event.position();
-            } else if (change instanceof Patch patch) {
-                patch.role = e.to();
-                patch.lastPosition = event.position();
-            }
+            Change change = changeOf(id, event);
+            change.role = e.to();
+            change.lastPosition = event.position();
         } else if (payload instanceof SessionStarted e) {
-            Object change = changes.computeIfAbsent(id, ignored -> new Patch(ws, key));
+            Change change = changeOf(id, event);
             // the latest start wins, as greatest() in SQL (a session started earlier but applied later)
-            if (change instanceof Row row) {
-                row.lastSignInAt = latest(row.lastSignInAt, e.startedAt());
-                row.lastPosition = event.position();
-            } else if (change instanceof Patch patch) {
-                patch.lastSignInAt = latest(patch.lastSignInAt, e.startedAt());
-                patch.lastPosition = event.position();
-            }
+            change.lastSignInAt = latest(change.lastSignInAt, e.startedAt());
+            change.lastPosition = event.position();
         } else if (payload instanceof UserDeleted e) {
-            Object change = changes.computeIfAbsent(id, ignored -> new Patch(ws, key));
-            if (change instanceof Row row) {
-                row.deleted = true;
-                row.deletedAt = e.at();
-                row.lastPosition = event.position();
-            } else if (change instanceof Patch patch) {
-                patch.deleted = true;
-                patch.deletedAt = e.at();
-                patch.lastPosition = event.position();
-            }
+            Change change = changeOf(id, event);
+            change.deleted = true;
+            change.deletedAt = e.at();
+            change.lastPosition = event.position();
         }
+    }
+
+    /** The member's change so far, a new patch when the batch had none. */
+    private Change changeOf(List<String> id, ProjectedEvent event) {
+        return changes.computeIfAbsent(id, ignored -> new Change(event.workspaceId(), event.memberKey(), false));
     }
 
     private void create(List<String> id, ProjectedEvent event, String email, String displayName, String role,
                         MemberOrigin origin, boolean temporary, Instant createdAt) {
         // whatever the batch did to the row before is overwritten, as the upsert overwrites it
-        Row row = new Row(event.workspaceId(), event.memberKey());
+        Change row = new Change(event.workspaceId(), event.memberKey(), true);
         row.email = email;
         row.displayName = displayName;
         row.role = role;

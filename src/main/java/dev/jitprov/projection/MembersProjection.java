@@ -12,8 +12,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.IntFunction;
+
+import static dev.jitprov.eventstore.Writes.column;
 
 /**
  * The membership view ({@code members_view}): one row per member key of a workspace. A member deleted since
@@ -63,7 +63,7 @@ public class MembersProjection implements Projection {
     public Uni<Void> apply(SqlConnection conn, List<Decoded> events) {
         MemberRowChanges changes = MemberRowChanges.of(events);
         Writes writes = new Writes();
-        List<MemberRowChanges.Row> rows = changes.rows();
+        List<MemberRowChanges.Change> rows = changes.rows();
         if (!rows.isEmpty()) {
             writes.add(UPSERT_ROWS, Tuple.tuple(List.of(
                     column(rows, r -> r.workspaceId, String[]::new),
@@ -80,7 +80,7 @@ public class MembersProjection implements Projection {
                     column(rows, r -> utc(r.deletedAt), OffsetDateTime[]::new),
                     column(rows, r -> r.lastPosition, Long[]::new))));
         }
-        List<MemberRowChanges.Patch> patches = changes.patches();
+        List<MemberRowChanges.Change> patches = changes.patches();
         if (!patches.isEmpty()) {
             writes.add(PATCH_ROWS, Tuple.tuple(List.of(
                     column(patches, p -> p.workspaceId, String[]::new),
@@ -92,15 +92,6 @@ public class MembersProjection implements Projection {
                     column(patches, p -> p.lastPosition, Long[]::new))));
         }
         return writes.execute(conn);
-    }
-
-    /** One column of a set-based statement: an array parameter, one element per item. */
-    static <T, V> V[] column(List<T> items, Function<T, V> value, IntFunction<V[]> array) {
-        V[] result = array.apply(items.size());
-        for (int i = 0; i < result.length; i++) {
-            result[i] = value.apply(items.get(i));
-        }
-        return result;
     }
 
     static OffsetDateTime utc(Instant instant) {

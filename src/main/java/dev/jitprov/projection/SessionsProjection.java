@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static dev.jitprov.projection.MembersProjection.column;
+import static dev.jitprov.eventstore.Writes.column;
 import static dev.jitprov.projection.MembersProjection.utc;
 
 /**
