@@ -27,6 +27,8 @@ import java.util.Set;
 public class Authorization {
 
     private static final String BEARER = "Bearer ";
+    /** A session that still waits for its second factor (R14) authenticates nothing. */
+    public static final String TWO_FACTOR_REQUIRED = "two_factor_required";
 
     private final BrowserSessions sessions;
     private final Workspaces workspaces;
@@ -93,7 +95,7 @@ public class Authorization {
             }
             BrowserSessions.LiveSession session = found.get();
             if (session.twoFactorPending()) {
-                return Uni.createFrom().failure(ProblemException.unauthorized("two_factor_required",
+                return Uni.createFrom().failure(ProblemException.unauthorized(TWO_FACTOR_REQUIRED,
                         "complete two-factor authentication first (/2fa in a browser, /api/2fa for API clients)"));
             }
             return workspaces.load(pool, session.workspaceId()).map(ws ->
@@ -104,7 +106,7 @@ public class Authorization {
 
     private Uni<Caller> byToken(String token) {
         return pool.preparedQuery("SELECT t.workspace_id, t.member_key, m.role FROM api_tokens t "
-                        + "JOIN member_index m ON m.workspace_id = t.workspace_id AND m.member_key = t.member_key "
+                        + "JOIN member_index m ON m.workspace_id = t.workspace_id AND m.member_key = t.member_key AND m.created_at = t.member_since "
                         + "WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
                 .execute(Tuple.of(Secrets.sha256(token)))
                 .flatMap(rows -> {
@@ -120,7 +122,7 @@ public class Authorization {
                 });
     }
 
-    static Set<String> permissionsOf(WorkspaceState ws, String roleName) {
+    public static Set<String> permissionsOf(WorkspaceState ws, String roleName) {
         return ws.role(roleName).map(Role::permissions).orElse(Set.of());
     }
 }

@@ -1,5 +1,7 @@
 package dev.jitprov.admin;
 
+import dev.jitprov.provisioning.Grantor;
+
 import java.util.Set;
 import java.util.UUID;
 
@@ -11,5 +13,10 @@ public record Caller(String workspaceId, String memberKey, String role, Set<Stri
 
     public boolean holds(String permission) {
         return permissions.contains(permission);
+    }
+
+    /** The caller as the authority of a grant: only its own permissions can be handed out (docs/security.md G1). */
+    public Grantor grantor() {
+        return new Grantor(memberKey, permissions);
     }
 }

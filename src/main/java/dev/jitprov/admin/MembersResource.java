@@ -91,7 +91,7 @@ public class MembersResource {
             String key = MemberKeys.normalize(request.email());
             Actor actor = Actor.admin(caller.memberKey());
             return members.execute(ws, key, metadata(ws, caller),
-                            new MemberCommand.InviteMember(key, request.email().trim(), request.displayName(), request.role(), actor))
+                            new MemberCommand.InviteMember(key, request.email().trim(), request.displayName(), request.role(), actor, caller.grantor()))
                     .flatMap(outcome -> directory.require(ws, MemberStreams.memberId(ws, key)))
                     .map(row -> Response.status(201).entity(row).build());
         });
@@ -107,7 +107,7 @@ public class MembersResource {
         }
         return authorization.require(headers, ws, Permissions.TEAM_MANAGE).flatMap(caller -> directory.require(ws, id)
                 .flatMap(row -> members.decide(ws, row.memberKey(), metadata(ws, caller), ctx -> new MemberStreams.Decision<>(
-                        MemberDecider.decide(ctx.workspace(), ctx.member(), new MemberCommand.ChangeRole(request.role(), Actor.admin(caller.memberKey())),
+                        MemberDecider.decide(ctx.workspace(), ctx.member(), new MemberCommand.ChangeRole(request.role(), Actor.admin(caller.memberKey()), caller.grantor()),
                                 ctx.otherActiveAdmins(), clock.instant()),
                         RoleChangeWarning.idpWillOverride(ctx.workspace(), ctx.member()))))
                 .flatMap(outcome -> directory.require(ws, id).map(row -> new RoleUpdated(row,
@@ -120,7 +120,7 @@ public class MembersResource {
     public Uni<Response> revoke(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") UUID id) {
         return authorization.require(headers, ws, Permissions.TEAM_MANAGE).flatMap(caller -> directory.require(ws, id)
                 .flatMap(row -> members.execute(ws, row.memberKey(), metadata(ws, caller),
-                        new MemberCommand.RevokeAccess(Actor.admin(caller.memberKey()))))
+                        new MemberCommand.RevokeAccess(Actor.admin(caller.memberKey()), caller.grantor())))
                 .map(outcome -> Response.noContent().build()));
     }
 

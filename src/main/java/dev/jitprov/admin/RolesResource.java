@@ -3,6 +3,7 @@ package dev.jitprov.admin;
 import dev.jitprov.http.ProblemException;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.GrantRules;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceCommand;
@@ -31,7 +32,8 @@ public class RolesResource {
     public record RoleRequest(String name, Set<String> permissions) {
     }
 
-    public record RoleView(String name, Set<String> permissions, boolean builtIn) {
+    /** {@code grantable}: the caller may give this role to a member (its permissions are all the caller's own). */
+    public record RoleView(String name, Set<String> permissions, boolean builtIn, boolean grantable) {
     }
 
     public record RoleList(List<RoleView> items, long total, int page, int size) {
@@ -50,11 +52,12 @@ public class RolesResource {
     @GET
     @Operation(summary = "List roles (any member of the workspace)")
     public Uni<RoleList> list(@Context HttpHeaders headers, @PathParam("ws") String ws) {
-        return authorization.require(headers, ws, null).flatMap(caller -> workspaces.require(ws)).map(state -> {
+        return authorization.require(headers, ws, null).flatMap(caller -> workspaces.require(ws).map(state -> {
             List<RoleView> roles = state.allRoles().stream()
-                    .map(role -> new RoleView(role.name(), role.permissions(), state.isBuiltIn(role.name()))).toList();
+                    .map(role -> new RoleView(role.name(), role.permissions(), state.isBuiltIn(role.name()),
+                            GrantRules.grantable(caller.permissions(), role))).toList();
             return new RoleList(roles, roles.size(), 1, roles.size());
-        });
+        }));
     }
 
     @POST
@@ -64,12 +67,14 @@ public class RolesResource {
             throw ProblemException.badRequest("body_required", "send {name, permissions}");
         }
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
+                // G1: a custom role holds only permissions its creator holds
+                .invoke(caller -> GrantRules.requireDefinable(caller.grantor(), request.permissions() == null ? Set.of() : request.permissions()))
                 .flatMap(caller -> workspaces.require(ws).flatMap(state -> workspaces.execute(ws,
                         new WorkspaceCommand.DefineRole(request.name(), request.permissions() == null ? Set.of() : request.permissions(),
                                 Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))
                 .map(result -> {
                     Role role = result.after().matchRole(request.name()).orElseThrow();
-                    return Response.status(201).entity(new RoleView(role.name(), role.permissions(), false)).build();
+                    return Response.status(201).entity(new RoleView(role.name(), role.permissions(), false, true)).build();
                 });
     }
 

@@ -3,7 +3,9 @@ package dev.jitprov.admin;
 import dev.jitprov.http.ProblemException;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.GrantRules;
 import dev.jitprov.provisioning.MemberCommand;
+import dev.jitprov.provisioning.MemberDecider;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.SessionEndReason;
 import dev.jitprov.session.BrowserSessions;
@@ -38,8 +40,10 @@ public class SessionsResource {
     private final BrowserSessions sessions;
     private final MemberStreams members;
     private final Pool pool;
+    private final java.time.Clock clock;
 
-    public SessionsResource(Authorization authorization, BrowserSessions sessions, MemberStreams members, Pool pool) {
+    public SessionsResource(Authorization authorization, BrowserSessions sessions, MemberStreams members, Pool pool, java.time.Clock clock) {
+        this.clock = clock;
         this.authorization = authorization;
         this.sessions = sessions;
         this.members = members;
@@ -71,8 +75,16 @@ public class SessionsResource {
                     if (found.isEmpty() || !found.get().workspaceId().equals(ws)) {
                         throw ProblemException.notFound("session_not_found", "no live session " + sessionId + " in this workspace");
                     }
-                    return members.execute(ws, found.get().memberKey(), MembersResource.metadata(ws, caller),
-                            new MemberCommand.EndSession(sessionId.toString(), SessionEndReason.FORCE_LOGOUT, Actor.admin(caller.memberKey())));
+                    String target = found.get().memberKey();
+                    MemberCommand end = new MemberCommand.EndSession(sessionId.toString(), SessionEndReason.FORCE_LOGOUT, Actor.admin(caller.memberKey()));
+                    return members.decide(ws, target, MembersResource.metadata(ws, caller), ctx -> {
+                        // G1: a member above the caller (its role holds permissions the caller lacks) is out of reach
+                        if (!target.equals(caller.memberKey())) {
+                            GrantRules.requireAboveTarget(caller.grantor(), MemberDecider.storedRoleOf(ctx.workspace(), ctx.member()));
+                        }
+                        return new MemberStreams.Decision<Void>(MemberDecider.decide(ctx.workspace(), ctx.member(), end, ctx.otherActiveAdmins(),
+                                clock.instant()), null);
+                    });
                 })
                 .map(outcome -> Response.noContent().build()));
     }

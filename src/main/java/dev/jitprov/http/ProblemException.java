@@ -6,12 +6,28 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String code;
     private final String title;
+    private final java.time.Duration retryAfter;
 
     public ProblemException(int status, String code, String title, String detail) {
+        this(status, code, title, detail, null);
+    }
+
+    private ProblemException(int status, String code, String title, String detail, java.time.Duration retryAfter) {
         super(detail);
         this.status = status;
         this.code = code;
         this.title = title;
+        this.retryAfter = retryAfter;
+    }
+
+    /** 429 with a {@code Retry-After} header (whole seconds, rounded up). */
+    public static ProblemException tooManyRequests(String code, String detail, java.time.Duration retryAfter) {
+        return new ProblemException(429, code, "Too many requests", detail, retryAfter);
+    }
+
+    /** Seconds a client should wait before trying again, or null. */
+    public Long retryAfterSeconds() {
+        return retryAfter == null ? null : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
     }
 
     public static ProblemException badRequest(String code, String detail) {

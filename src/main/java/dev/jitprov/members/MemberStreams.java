@@ -18,6 +18,8 @@ import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.MemberOrigin;
 import dev.jitprov.provisioning.MemberState;
 import dev.jitprov.provisioning.Role;
+import dev.jitprov.provisioning.WorkspaceCommand;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenRevoked;
 import dev.jitprov.provisioning.WorkspaceState;
 import dev.jitprov.session.BrowserSessions;
 import dev.jitprov.workspace.Workspaces;
@@ -252,14 +254,36 @@ public class MemberStreams {
                     .invoke(secret -> secrets.put(e.sessionId(), secret)).replaceWithVoid();
         } else if (event instanceof SessionEnded e) {
             return sessions.close(conn, UUID.fromString(e.sessionId()));
-        } else if (event instanceof UserDeleted) {
+        } else if (event instanceof UserDeleted e) {
             // three independent deletes, sent together (one round trip)
             return Uni.combine().all().unis(sessions.closeAllOf(conn, ws, key),
                             conn.preparedQuery("DELETE FROM member_index WHERE workspace_id = $1 AND member_key = $2").execute(Tuple.of(ws, key)),
                             conn.preparedQuery("DELETE FROM credentials WHERE workspace_id = $1 AND member_key = $2").execute(Tuple.of(ws, key)))
-                    .discardItems();
+                    .discardItems()
+                    .flatMap(ignored -> revokeTokensOf(conn, ws, key, e));
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * G3: a member's API tokens die with it, in the deletion's transaction, each revocation audited on the workspace
+     * stream with the deletion's reason. Members rarely hold tokens, so the workspace stream is written only then;
+     * if it moved meanwhile the whole member decision runs again (ConcurrencyConflictException).
+     */
+    private Uni<Void> revokeTokensOf(SqlConnection conn, String ws, String key, UserDeleted deleted) {
+        String reason = ApiTokenRevoked.memberDeleted(deleted.reason());
+        return conn.preparedQuery("UPDATE api_tokens SET revoked_at = $3, revoked_reason = $4 "
+                        + "WHERE workspace_id = $1 AND member_key = $2 AND revoked_at IS NULL RETURNING id, name")
+                .execute(Tuple.of(ws, key, OffsetDateTime.ofInstant(deleted.at(), ZoneOffset.UTC), reason))
+                .flatMap(rows -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (var row : rows) {
+                        WorkspaceCommand.RevokeApiToken revoke = new WorkspaceCommand.RevokeApiToken(row.getUUID("id").toString(),
+                                row.getString("name"), reason, deleted.actor());
+                        chain = chain.flatMap(ignored -> workspaces.execute(conn, ws, revoke, UUID.randomUUID().toString()).replaceWithVoid());
+                    }
+                    return chain;
+                });
     }
 
     private Uni<Void> index(SqlConnection conn, String ws, String key, String email, String role, MemberOrigin origin,

@@ -19,5 +19,7 @@ public class AdminMails {
 
     public static native MailTemplateInstance memberDigest(String workspace, java.util.List<DigestEntry> members);
 
+    public static native MailTemplateInstance twoFactorLocked(String workspace, String member, int failures, String until, String at);
+
     public static native MailTemplateInstance memberProvisioned(String workspace, String email, String role, boolean temporary, String at);
 }

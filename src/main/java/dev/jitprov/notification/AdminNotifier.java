@@ -7,7 +7,9 @@ import dev.jitprov.eventstore.EventTypes;
 import dev.jitprov.eventstore.ProcessedEvents;
 import dev.jitprov.eventstore.Writes;
 import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.MemberEvent.TwoFactorFailed;
 import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
+import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.MemberOrigin;
 import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
@@ -51,7 +53,8 @@ public class AdminNotifier {
     public static final String CONSUMER = "admin-notifications";
 
     private static final Logger LOG = Logger.getLogger(AdminNotifier.class);
-    private static final Set<Class<?>> NOTIFIED = Set.of(ProvisioningEnabled.class, ProvisioningDisabled.class, UserProvisioned.class);
+    private static final Set<Class<?>> NOTIFIED = Set.of(ProvisioningEnabled.class, ProvisioningDisabled.class, UserProvisioned.class,
+            TwoFactorFailed.class);
 
     private final Pool pool;
     private final ProcessedEvents processed;
@@ -85,7 +88,8 @@ public class AdminNotifier {
                 CloudEventEnvelope envelope = CloudEventEnvelope.parse(json, record);
                 Class<?> type = types.classOf(envelope.type()).filter(NOTIFIED::contains).orElse(null);
                 Object event = type == null ? null : json.treeToValue(envelope.data(), type);
-                if (event != null && !(event instanceof UserProvisioned p && p.origin() != MemberOrigin.JIT)) {
+                if (event != null && !(event instanceof UserProvisioned p && p.origin() != MemberOrigin.JIT)
+                        && !(event instanceof TwoFactorFailed f && f.lockedUntil() == null)) {
                     notified.add(new Notified(envelope, event));
                 }
             } catch (RuntimeException | JsonProcessingException e) {
@@ -131,6 +135,11 @@ public class AdminNotifier {
         } else if (event instanceof ProvisioningDisabled e) {
             kind = MailKind.JIT_DISABLED;
             params = Map.of("workspace", name, "actor", describe(e.actor()), "at", format(e.at()));
+        } else if (event instanceof TwoFactorFailed e) {
+            kind = MailKind.TWO_FACTOR_LOCKED;
+            String prefix = MemberKeys.streamId(ws, "");
+            String member = envelope.subject() != null && envelope.subject().startsWith(prefix) ? envelope.subject().substring(prefix.length()) : "?";
+            params = Map.of("workspace", name, "member", member, "failures", e.failures(), "until", format(e.lockedUntil()), "at", format(e.at()));
         } else {
             UserProvisioned e = (UserProvisioned) event;
             kind = MailKind.MEMBER_PROVISIONED;

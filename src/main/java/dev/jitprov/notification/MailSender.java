@@ -165,6 +165,10 @@ public class MailSender {
                 return AdminMails.memberProvisioned(p.getString("workspace"), p.getString("email"), p.getString("role"),
                         p.getBoolean("temporary", false), p.getString("at"))
                         .subject("New member " + p.getString("email") + " in " + p.getString("workspace"));
+            case TWO_FACTOR_LOCKED:
+                return AdminMails.twoFactorLocked(p.getString("workspace"), p.getString("member"), p.getInteger("failures", 0),
+                                p.getString("until"), p.getString("at"))
+                        .subject("Two-factor sign-in locked for " + p.getString("member") + " in " + p.getString("workspace"));
             case MEMBER_DIGEST:
                 List<DigestEntry> entries = new ArrayList<>();
                 p.getJsonArray("members").forEach(item -> {

@@ -283,7 +283,8 @@ public class AuditProjection implements Projection {
         } else if (payload instanceof ApiTokenCreated e) {
             return "API token '" + e.name() + "' created, acting as " + e.actsAs();
         } else if (payload instanceof ApiTokenRevoked e) {
-            return "API token '" + e.name() + "' revoked";
+            return "API token '" + e.name() + "' revoked" + (e.reason() == null || ApiTokenRevoked.BY_ADMIN.equals(e.reason()) ? ""
+                    : " (" + e.reason() + ")");
         } else if (payload instanceof UserProvisioned e) {
             return "Member " + who + " created by " + e.origin() + " with role " + e.role() + (e.temporary() ? " (temporary)" : "");
         } else if (payload instanceof UserInvited e) {

@@ -35,6 +35,10 @@ public class DomainException extends RuntimeException {
         return new DomainException(code, Kind.UNPROCESSABLE, message);
     }
 
+    static DomainException forbidden(String code, String message) {
+        return new DomainException(code, Kind.FORBIDDEN, message);
+    }
+
     static DomainException notFound(String code, String message) {
         return new DomainException(code, Kind.NOT_FOUND, message);
     }

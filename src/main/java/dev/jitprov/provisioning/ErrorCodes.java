@@ -30,6 +30,11 @@ public final class ErrorCodes {
     public static final String INVALID_SESSION_END_REASON = "invalid_session_end_reason";
     public static final String INVALID_TOKEN_NAME = "invalid_token_name";
 
+    // grants (docs/security.md G1)
+    public static final String ROLE_EXCEEDS_CALLER = "role_exceeds_caller";
+    public static final String MEMBER_EXCEEDS_CALLER = "member_exceeds_caller";
+    public static final String OWN_ROLE_CHANGE = "own_role_change";
+
     // sign-in rejections (LoginRejected.code)
     public static final String UNKNOWN_USER = "unknown_user";
     public static final String ROLE_MISSING = "role_missing";

@@ -7,8 +7,8 @@ public sealed interface MemberCommand {
 
     Actor actor();
 
-    /** Members page "Invite" (R13). {@code displayName} is nullable. */
-    record InviteMember(String memberKey, String email, String displayName, String role, Actor actor)
+    /** Members page "Invite" (R13). {@code displayName} is nullable; {@code grantor} may grant only what it holds. */
+    record InviteMember(String memberKey, String email, String displayName, String role, Actor actor, Grantor grantor)
             implements MemberCommand {
     }
 
@@ -16,12 +16,12 @@ public sealed interface MemberCommand {
     record CreateOwner(String memberKey, String email, Actor actor) implements MemberCommand {
     }
 
-    /** Members page "Update Role" (R13). */
-    record ChangeRole(String role, Actor actor) implements MemberCommand {
+    /** Members page "Update Role" (R13), within the grantor's own permissions, never on itself. */
+    record ChangeRole(String role, Actor actor, Grantor grantor) implements MemberCommand {
     }
 
-    /** Members page "Revoke Access": deletes the member and ends its sessions (R13). */
-    record RevokeAccess(Actor actor) implements MemberCommand {
+    /** Members page "Revoke Access": deletes the member and ends its sessions (R13); not above the grantor. */
+    record RevokeAccess(Actor actor, Grantor grantor) implements MemberCommand {
     }
 
     /** Logout, force logout or expiry of one session (R12). */

@@ -51,8 +51,9 @@ public final class MemberDecider {
         if (command instanceof InviteMember c) {
             requireNotMember(member);
             requireKeyAndEmail(c.memberKey(), c.email());
-            String role = ws.matchRole(c.role() == null ? null : c.role().strip()).map(Role::name)
-                    .orElseThrow(() -> unknownRole(c.role()));
+            Role granted = ws.matchRole(c.role() == null ? null : c.role().strip()).orElseThrow(() -> unknownRole(c.role()));
+            GrantRules.requireGrantable(c.grantor(), granted);
+            String role = granted.name();
             return List.of(new UserInvited(MemberKeys.normalize(c.memberKey()), c.email().strip(), c.displayName(),
                     role, actor, now));
         }
@@ -64,8 +65,12 @@ public final class MemberDecider {
         }
         if (command instanceof ChangeRole c) {
             requireMember(member);
-            String to = ws.matchRole(c.role() == null ? null : c.role().strip()).map(Role::name)
-                    .orElseThrow(() -> unknownRole(c.role()));
+            Role target = ws.matchRole(c.role() == null ? null : c.role().strip()).orElseThrow(() -> unknownRole(c.role()));
+            String to = target.name();
+            GrantRules.requireNotSelf(c.grantor(), member.memberKey());
+            Role current = storedRoleOf(ws, member);
+            GrantRules.requireAboveTarget(c.grantor(), current);
+            GrantRules.requireGrantable(c.grantor(), target);
             if (to.equals(member.storedRole())) {
                 return List.of();
             }
@@ -73,10 +78,16 @@ public final class MemberDecider {
                 throw conflict(ErrorCodes.LAST_ADMIN_PROTECTED,
                         "this member is the last one who can manage security settings");
             }
-            return List.of(new RoleChanged(member.storedRole(), to, RoleChangeSource.ADMIN, actor, now));
+            List<MemberEvent> events = new ArrayList<>();
+            events.add(new RoleChanged(member.storedRole(), to, RoleChangeSource.ADMIN, actor, now));
+            if (GrantRules.isDemotion(current, target)) {
+                events.addAll(endAllSessions(member, SessionEndReason.ROLE_CHANGED, actor, now));
+            }
+            return events;
         }
-        if (command instanceof RevokeAccess) {
+        if (command instanceof RevokeAccess c) {
             requireMember(member);
+            GrantRules.requireAboveTarget(c.grantor(), storedRoleOf(ws, member));
             if (member.isAdminIn(ws) && otherActiveAdmins == 0) {
                 throw conflict(ErrorCodes.LAST_ADMIN_PROTECTED,
                         "this member is the last one who can manage security settings");
@@ -123,12 +134,23 @@ public final class MemberDecider {
 
     private static List<MemberEvent> deleteMember(MemberState member, SessionEndReason sessionReason,
             DeletionReason reason, Actor actor, Instant now) {
-        List<MemberEvent> events = new ArrayList<>();
-        for (ActiveSession s : member.sessions().values()) {
-            events.add(new SessionEnded(s.sessionId(), sessionReason, actor, now));
-        }
+        List<MemberEvent> events = new ArrayList<>(endAllSessions(member, sessionReason, actor, now));
         events.add(new UserDeleted(reason, actor, now));
         return events;
+    }
+
+    /** A {@link SessionEnded} for every open session of the member. */
+    static List<MemberEvent> endAllSessions(MemberState member, SessionEndReason reason, Actor actor, Instant now) {
+        List<MemberEvent> events = new ArrayList<>();
+        for (ActiveSession s : member.sessions().values()) {
+            events.add(new SessionEnded(s.sessionId(), reason, actor, now));
+        }
+        return events;
+    }
+
+    /** The member's stored role; a name no longer defined grants nothing. */
+    public static Role storedRoleOf(WorkspaceState ws, MemberState member) {
+        return ws.role(member.storedRole()).orElse(new Role(String.valueOf(member.storedRole()), Set.of()));
     }
 
     private static void requireNotMember(MemberState member) {

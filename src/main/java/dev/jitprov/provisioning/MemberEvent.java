@@ -85,7 +85,7 @@ public sealed interface MemberEvent {
      * A second-factor attempt failed (R14).
      *
      * @param reason      {@code invalid_code} or {@code code_reused}
-     * @param failures    consecutive failures of the member so far (0 once a lock was set)
+     * @param failures    consecutive failures of the member so far (kept through locks; only a valid factor resets it)
      * @param lockedUntil set when this failure locked the member's second factor; null otherwise
      */
     record TwoFactorFailed(String sessionId, String reason, int failures, Instant lockedUntil, Actor actor, Instant at)

@@ -6,6 +6,8 @@ import java.util.Locale;
 public final class MemberKeys {
 
     public static final String STREAM_PREFIX = "member-";
+    /** Between the workspace id and the member key in a stream id. */
+    public static final String SEPARATOR = "/";
 
     private MemberKeys() {
     }
@@ -15,8 +17,11 @@ public final class MemberKeys {
         return nameIdOrEmail == null ? null : nameIdOrEmail.strip().toLowerCase(Locale.ROOT);
     }
 
-    /** {@code member-<workspaceId>-<memberKey>}. */
+    /**
+     * {@code member-<workspaceId>/<memberKey>}: a workspace id is {@code [a-z0-9-]} and never holds the {@code /},
+     * so two workspaces' members can never share a stream (docs/security.md G7; the old {@code -} separator could).
+     */
     public static String streamId(String workspaceId, String memberKey) {
-        return STREAM_PREFIX + workspaceId + "-" + memberKey;
+        return STREAM_PREFIX + workspaceId + SEPARATOR + memberKey;
     }
 }

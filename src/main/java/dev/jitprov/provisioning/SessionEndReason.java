@@ -1,6 +1,6 @@
 package dev.jitprov.provisioning;
 
-/** Why a session ended. */
+/** Why a session ended. {@code ROLE_CHANGED}: the member was demoted (docs/security.md G4). */
 public enum SessionEndReason {
-    LOGOUT, FORCE_LOGOUT, EXPIRED, MEMBER_DELETED, ACCESS_REVOKED
+    LOGOUT, FORCE_LOGOUT, EXPIRED, MEMBER_DELETED, ACCESS_REVOKED, ROLE_CHANGED
 }

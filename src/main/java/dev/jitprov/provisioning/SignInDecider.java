@@ -58,6 +58,11 @@ public final class SignInDecider {
                     events.add(new RoleChanged(member.storedRole(), to, RoleChangeSource.IDP, signIn.idpActor(),
                             signIn.now()));
                     effectiveRole = to;
+                    // A demotion by the IdP ends the member's other open sessions (docs/security.md G4).
+                    if (GrantRules.isDemotion(MemberDecider.storedRoleOf(ws, member), ws.role(to).orElseThrow())) {
+                        events.addAll(MemberDecider.endAllSessions(member, SessionEndReason.ROLE_CHANGED,
+                                signIn.idpActor(), signIn.now()));
+                    }
                 }
             }
         } else {

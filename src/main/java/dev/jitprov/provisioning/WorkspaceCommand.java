@@ -46,6 +46,6 @@ public sealed interface WorkspaceCommand {
     }
 
     /** Records the revocation of an API token. */
-    record RevokeApiToken(String tokenId, String name, Actor actor) implements WorkspaceCommand {
+    record RevokeApiToken(String tokenId, String name, String reason, Actor actor) implements WorkspaceCommand {
     }
 }

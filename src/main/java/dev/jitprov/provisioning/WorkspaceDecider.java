@@ -102,7 +102,7 @@ public final class WorkspaceDecider {
             return List.of(new ApiTokenCreated(c.tokenId(), c.name().strip(), c.actsAs(), actor, now));
         }
         if (command instanceof RevokeApiToken c) {
-            return List.of(new ApiTokenRevoked(c.tokenId(), c.name(), actor, now));
+            return List.of(new ApiTokenRevoked(c.tokenId(), c.name(), c.reason(), actor, now));
         }
         throw new IllegalArgumentException("unknown workspace command " + command);
     }

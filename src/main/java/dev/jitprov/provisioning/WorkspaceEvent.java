@@ -71,8 +71,17 @@ public sealed interface WorkspaceEvent {
         public static final String TYPE = "api-token.created.v1";
     }
 
-    /** An admin revoked an API token (R17). */
-    record ApiTokenRevoked(String tokenId, String name, Actor actor, Instant at) implements WorkspaceEvent {
+    /**
+     * An API token was revoked (R17): by an admin ({@value #BY_ADMIN}) or because the member it acts as was deleted
+     * ({@code member_deleted: <DeletionReason>}, docs/security.md G3). {@code reason} is null in events written
+     * before it existed (they were all admin revocations).
+     */
+    record ApiTokenRevoked(String tokenId, String name, String reason, Actor actor, Instant at) implements WorkspaceEvent {
         public static final String TYPE = "api-token.revoked.v1";
+        public static final String BY_ADMIN = "revoked_by_admin";
+
+        public static String memberDeleted(DeletionReason reason) {
+            return "member_deleted: " + reason.name();
+        }
     }
 }

@@ -39,9 +39,13 @@ public class AcsResource {
     private final RedirectPolicy redirects;
     private final AuthnRequests authnRequests;
     private final Firewall firewall;
+    private final AcsGuard guard;
+    private final java.time.Clock clock;
 
     public AcsResource(Workspaces workspaces, SamlSignIn signIn, SamlValidation validation, ErrorPages errors, CookieFactory cookies,
-                       RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall) {
+                       RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall, AcsGuard guard, java.time.Clock clock) {
+        this.guard = guard;
+        this.clock = clock;
         this.workspaces = workspaces;
         this.signIn = signIn;
         this.validation = validation;
@@ -63,13 +67,26 @@ public class AcsResource {
                     "The request carries no SAMLResponse form field.", null));
         }
         Optional<String> expected = Optional.ofNullable(headers.getCookies().get(AuthnRequests.COOKIE)).map(c -> c.getValue());
-        String clientAddress = Firewall.clientAddress(request);
+        String clientAddress = firewall.clientAddress(request);
+        // G10: an address that keeps posting what no signature verifies is turned away before any parsing.
+        Optional<java.time.Duration> blocked = guard.blocked(clientAddress, clock.instant());
+        if (blocked.isPresent()) {
+            long seconds = Math.max(1, (blocked.get().toMillis() + 999) / 1000);
+            return Uni.createFrom().item(Response.fromResponse(errors.respond(headers, 429, "too_many_requests", "Sign-in refused",
+                    "Too many sign-in responses from your address could not be verified. Try again in " + seconds + " seconds.", null))
+                    .header("Retry-After", String.valueOf(seconds)).build());
+        }
         return workspaces.require(ws)
                 // R15: the firewall before anything else (SAML validation included): nothing is read or provisioned.
-                .flatMap(workspace -> firewall.admit(workspace, clientAddress, "saml").flatMap(refusal -> refusal.isPresent()
-                        ? Uni.createFrom().item((SamlSignIn.Result) new SamlSignIn.Refused(refusal.get().code(), refusal.get().message(),
-                                refusal.get().reference(), 403))
-                        : signIn.signIn(workspace, samlResponse, expected)))
+                .flatMap(workspace -> firewall.admit(workspace, clientAddress, "saml").flatMap(refusal -> {
+                    if (refusal.isPresent()) {
+                        // recorded as LoginRejected(firewall) (R15), and counted so one address cannot write them without bound
+                        guard.failed(clientAddress, ws, Firewall.FIREWALL, clock.instant());
+                        return Uni.createFrom().item((SamlSignIn.Result) new SamlSignIn.Refused(refusal.get().code(), refusal.get().message(),
+                                refusal.get().reference(), 403));
+                    }
+                    return signIn.signIn(workspace, samlResponse, expected, clientAddress);
+                }))
                 .flatMap(result -> {
                     if (result instanceof SamlSignIn.SignedIn done) {
                         // R14: a session opened while the workspace enforces 2FA waits for a second factor.

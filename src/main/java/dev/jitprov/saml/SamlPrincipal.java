@@ -1,7 +1,6 @@
 package dev.jitprov.saml;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,16 +32,22 @@ public record SamlPrincipal(String nameId, String nameIdFormat, String email, St
     }
 
     /**
-     * Values of every attribute whose Name or FriendlyName equals {@code nameOrFriendlyName} (ignoring case),
-     * in document order; empty if there is none.
+     * The values of one attribute (G9, docs/security.md): the first whose Name equals {@code name} (ignoring case);
+     * only when no attribute has that Name, the first whose FriendlyName does. Values of different attributes are
+     * never merged: an IdP that lets users edit an attribute with a chosen FriendlyName (Okta profile fields,
+     * Keycloak user attributes) must not be able to add a role to the one the IdP maps. Empty if there is none.
      */
-    public List<String> attributeValues(String nameOrFriendlyName) {
-        List<String> values = new ArrayList<>();
+    public List<String> attributeValues(String name) {
         for (SamlAttribute attribute : attributes) {
-            if (attribute.matches(nameOrFriendlyName)) {
-                values.addAll(attribute.values());
+            if (attribute.name().equalsIgnoreCase(name)) {
+                return List.copyOf(attribute.values());
             }
         }
-        return values;
+        for (SamlAttribute attribute : attributes) {
+            if (attribute.friendlyName() != null && attribute.friendlyName().equalsIgnoreCase(name)) {
+                return List.copyOf(attribute.values());
+            }
+        }
+        return List.of();
     }
 }

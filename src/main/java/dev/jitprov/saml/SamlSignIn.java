@@ -54,9 +54,11 @@ public class SamlSignIn {
     private final SessionConfig sessions;
     private final Pool pool;
     private final Clock clock;
+    private final AcsGuard guard;
 
     public SamlSignIn(Workspaces workspaces, SamlValidation validation, ReplayCache replayCache, MemberStreams members,
-                      SessionConfig sessions, Pool pool, Clock clock) {
+                      SessionConfig sessions, Pool pool, Clock clock, AcsGuard guard) {
+        this.guard = guard;
         this.workspaces = workspaces;
         this.validation = validation;
         this.replayCache = replayCache;
@@ -66,17 +68,21 @@ public class SamlSignIn {
         this.clock = clock;
     }
 
-    public Uni<Result> signIn(WorkspaceState workspace, String samlResponse, Optional<String> expectedInResponseTo) {
+    /** @param clientAddress who posted it (G10: failures before a signature verified count against it) */
+    public Uni<Result> signIn(WorkspaceState workspace, String samlResponse, Optional<String> expectedInResponseTo, String clientAddress) {
         String ws = workspace.workspaceId();
         String correlationId = UUID.randomUUID().toString();
         if (!workspace.ssoActive()) {
-            return refuse(ws, "sso_not_configured", "Single sign-on is not configured or not active for this workspace.",
-                    null, null, null, samlResponse, 403, correlationId);
+            return unverified(ws, "sso_not_configured", "Single sign-on is not configured or not active for this workspace.",
+                    null, samlResponse, 403, correlationId, clientAddress);
         }
         return validation.validate(workspace, samlResponse, expectedInResponseTo).flatMap(report -> {
             if (!report.accepted()) {
                 SamlErrorCode error = report.error();
                 int status = isMalformed(error) ? 400 : 403;
+                if (!report.signatureVerified()) {
+                    return unverified(ws, error.code(), error.message(), report.responseId(), samlResponse, status, correlationId, clientAddress);
+                }
                 return refuse(ws, error.code(), error.message(), null, report.responseId(), report.issuer(), samlResponse, status, correlationId);
             }
             SamlPrincipal principal = report.principal();
@@ -120,6 +126,20 @@ public class SamlSignIn {
         return members.recordRejection(event, metadata)
                 .flatMap(ignored -> rememberRejected(ws, samlResponse, code))
                 .replaceWith((Result) new Refused(code, message, correlationId, status));
+    }
+
+    /**
+     * G10: a refusal before any signature verified is anyone's to cause: counted and logged, never an event; the
+     * inspector's sample takes it only now and then per workspace.
+     */
+    private Uni<Result> unverified(String ws, String code, String message, String responseId, String samlResponse, int status,
+                                   String correlationId, String clientAddress) {
+        Instant now = clock.instant();
+        LOG.infof("sign-in refused before any signature verified: workspace=%s response=%s code=%s address=%s reference=%s",
+                ws, SafeText.of(responseId), code, clientAddress, correlationId);
+        guard.failed(clientAddress, ws, code, now);
+        Uni<Void> sampled = guard.sampleDue(ws, now) ? rememberRejected(ws, samlResponse, code) : Uni.createFrom().voidItem();
+        return sampled.replaceWith((Result) new Refused(code, message, correlationId, status));
     }
 
     /** Keeps the last rejected response of the workspace for the assertion inspector (R20). */

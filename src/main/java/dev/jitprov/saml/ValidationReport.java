@@ -24,4 +24,9 @@ public record ValidationReport(String responseId, String issuer, List<CheckResul
     public boolean accepted() {
         return error == null;
     }
+
+    /** Whether a signature of the Response or the Assertion verified against the workspace's IdP certificates. */
+    public boolean signatureVerified() {
+        return checks.stream().anyMatch(c -> c.passed() && (c.step().equals("response_signature") || c.step().equals("assertion_signature")));
+    }
 }

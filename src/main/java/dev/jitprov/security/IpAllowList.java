@@ -81,6 +81,11 @@ public final class IpAllowList {
         return false;
     }
 
+    /** Whether {@code address} lies in one of the blocks (never with an empty list, unlike {@link #permits}). */
+    public boolean contains(String address) {
+        return !blocks.isEmpty() && permits(address);
+    }
+
     /** A client address as read from the connection or a trusted proxy header, without brackets, port or zone. */
     static Optional<IPAddress> address(String raw) {
         if (raw == null || raw.isBlank()) {

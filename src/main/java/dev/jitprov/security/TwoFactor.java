@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -109,8 +110,12 @@ public class TwoFactor {
         }
     }
 
-    /** A member's factor as stored (secret still encrypted). */
-    private record Factor(String ciphertext, boolean confirmed, long lastUsedStep, int failedAttempts, Instant lockedUntil) {
+    /**
+     * A member's factor as stored (secret still encrypted). {@code enrolmentSession}: the pending session that was shown
+     * the unconfirmed secret (G6); only that session can confirm it.
+     */
+    private record Factor(String ciphertext, boolean confirmed, long lastUsedStep, int failedAttempts, Instant lockedUntil,
+                          UUID enrolmentSession) {
     }
 
     private final Pool pool;
@@ -137,12 +142,21 @@ public class TwoFactor {
             if (found != null && found.confirmed()) {
                 return Uni.createFrom().item((Challenge) new Verify());
             }
-            Uni<Factor> factor = found != null ? Uni.createFrom().item(found)
-                    : pool.preparedQuery("INSERT INTO two_factor_credentials (workspace_id, member_key, secret_ciphertext, created_at) "
-                                    + "VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, member_key) DO NOTHING")
-                            .execute(Tuple.of(ws, key, cipher.encrypt(Totp.newSecret(), owner(ws, key)), utc(clock.instant())))
+            // G6: the enrolment secret belongs to the session that shows it. Another pending session of the member
+            // (someone else holding the first factor, say) gets a fresh secret instead of seeing this one; the
+            // earlier session can then no longer confirm, and shows a new secret when it asks again.
+            Uni<Factor> factor = found != null && session.sessionId().equals(found.enrolmentSession()) ? Uni.createFrom().item(found)
+                    : pool.preparedQuery("INSERT INTO two_factor_credentials (workspace_id, member_key, secret_ciphertext, created_at, enrolment_session_id) "
+                                    + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
+                                    + "secret_ciphertext = EXCLUDED.secret_ciphertext, enrolment_session_id = EXCLUDED.enrolment_session_id "
+                                    + "WHERE two_factor_credentials.confirmed_at IS NULL")
+                            .execute(Tuple.tuple(List.of(ws, key, cipher.encrypt(Totp.newSecret(), owner(ws, key)), utc(clock.instant()),
+                                    session.sessionId())))
                             .flatMap(ignored -> load(pool, ws, key));
             return factor.flatMap(f -> {
+                if (f.confirmed()) {
+                    return Uni.createFrom().item((Challenge) new Verify());
+                }
                 String secret = cipher.decrypt(f.ciphertext(), owner(ws, key));
                 var qr = Totp.qrData(config.issuer(), key, secret);
                 // The PNG is rendered off the event loop.
@@ -170,12 +184,12 @@ public class TwoFactor {
         EventMetadata metadata = new EventMetadata(ws, "user:" + key, UUID.randomUUID().toString(), null);
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
                 .execute(Tuple.of(MemberKeys.streamId(ws, key)))
-                .flatMap(locked -> conn.preparedQuery("SELECT secret_ciphertext, confirmed_at, last_used_step, failed_attempts, locked_until "
+                .flatMap(locked -> conn.preparedQuery("SELECT secret_ciphertext, confirmed_at, last_used_step, failed_attempts, locked_until, enrolment_session_id "
                                 + "FROM two_factor_credentials WHERE workspace_id = $1 AND member_key = $2 FOR UPDATE")
                         .execute(Tuple.of(ws, key)).map(TwoFactor::factor))
                 .flatMap(factor -> unusedRecoveryHashes(conn, ws, key, factor, enrolling, input).flatMap(unused -> {
                     Instant now = clock.instant();
-                    Step step = decide(owner(ws, key), factor, input, enrolling, unused, now);
+                    Step step = decide(owner(ws, key), session.sessionId(), factor, input, enrolling, unused, now);
                     return members.decide(conn, ws, key, metadata, ctx -> {
                         if (!ctx.member().isMember() || ctx.member().session(sessionId).isEmpty()) {
                             return new MemberStreams.Decision<>(List.<MemberEvent>of(),
@@ -187,13 +201,18 @@ public class TwoFactor {
     }
 
     /** The pure decision of one attempt, from the stored factor and the clock. */
-    private Step decide(String owner, Factor factor, String input, boolean enrolling, Set<String> unusedRecoveryHashes, Instant now) {
+    private Step decide(String owner, UUID sessionId, Factor factor, String input, boolean enrolling, Set<String> unusedRecoveryHashes,
+                        Instant now) {
         if (factor == null || (!enrolling && !factor.confirmed())) {
             return new Step.Refuse(new Refused(409, "two_factor_not_enrolled", "enroll an authenticator first (GET /2fa)", null));
         }
         if (enrolling && factor.confirmed()) {
             return new Step.Refuse(new Refused(409, "two_factor_already_enrolled",
                     "an authenticator is already enrolled: send a code to /2fa/verify", null));
+        }
+        if (enrolling && !sessionId.equals(factor.enrolmentSession())) {
+            return new Step.Refuse(new Refused(409, "two_factor_enrolment_elsewhere",
+                    "the secret being enrolled was shown to another sign-in: open /2fa (GET /api/2fa) again for this session's own", null));
         }
         if (factor.lockedUntil() != null && factor.lockedUntil().isAfter(now)) {
             return new Step.Refuse(locked(factor.lockedUntil()));
@@ -222,8 +241,9 @@ public class TwoFactor {
         }
         if (step instanceof Step.Fail f) {
             LOG.infof("second factor refused: workspace=%s reason=%s failures=%d locked=%s", ws, f.reason(), f.failures(), f.lockedUntil() != null);
+            // G6: the count survives a lock (only a valid factor resets it), so each failure after one locks again, longer
             return conn.preparedQuery("UPDATE two_factor_credentials SET failed_attempts = $3, locked_until = $4 WHERE workspace_id = $1 AND member_key = $2")
-                    .execute(Tuple.of(ws, key, f.lockedUntil() != null ? 0 : f.failures(), f.lockedUntil() == null ? null : utc(f.lockedUntil())))
+                    .execute(Tuple.of(ws, key, f.failures(), f.lockedUntil() == null ? null : utc(f.lockedUntil())))
                     .map(ignored -> f.lockedUntil() != null ? (Attempt) locked(f.lockedUntil())
                             : "code_reused".equals(f.reason())
                             ? new Refused(401, TWO_FACTOR_CODE_REUSED, "this code was already used: wait for the next one", null)
@@ -263,9 +283,18 @@ public class TwoFactor {
     private Step fail(Factor factor, String reason, Instant now) {
         int failures = factor.failedAttempts() + 1;
         if (failures >= config.maxAttempts()) {
-            return new Step.Fail(reason, failures, now.plus(config.lockDuration()));
+            return new Step.Fail(reason, failures, now.plus(lockFor(failures - config.maxAttempts())));
         }
         return new Step.Fail(reason, failures, null);
+    }
+
+    /** G6: lock-duration at the limit, doubling with every failure beyond it, at most max-lock-duration. */
+    Duration lockFor(int beyondLimit) {
+        Duration lock = config.lockDuration();
+        for (int i = 0; i < beyondLimit && lock.compareTo(config.maxLockDuration()) < 0; i++) {
+            lock = lock.multipliedBy(2);
+        }
+        return lock.compareTo(config.maxLockDuration()) > 0 ? config.maxLockDuration() : lock;
     }
 
     private static Refused locked(Instant until) {
@@ -291,11 +320,11 @@ public class TwoFactor {
         Row row = rows.iterator().next();
         OffsetDateTime locked = row.getOffsetDateTime("locked_until");
         return new Factor(row.getString("secret_ciphertext"), row.getOffsetDateTime("confirmed_at") != null, row.getLong("last_used_step"),
-                row.getInteger("failed_attempts"), locked == null ? null : locked.toInstant());
+                row.getInteger("failed_attempts"), locked == null ? null : locked.toInstant(), row.getUUID("enrolment_session_id"));
     }
 
     private Uni<Factor> load(io.vertx.mutiny.sqlclient.SqlClient client, String ws, String key) {
-        return client.preparedQuery("SELECT secret_ciphertext, confirmed_at, last_used_step, failed_attempts, locked_until "
+        return client.preparedQuery("SELECT secret_ciphertext, confirmed_at, last_used_step, failed_attempts, locked_until, enrolment_session_id "
                         + "FROM two_factor_credentials WHERE workspace_id = $1 AND member_key = $2")
                 .execute(Tuple.of(ws, key)).map(TwoFactor::factor);
     }

@@ -21,9 +21,16 @@ public interface TwoFactorConfig {
     @WithDefault("5")
     int maxAttempts();
 
-    /** How long a locked second factor refuses every code, even a valid one. */
+    /**
+     * How long a locked second factor refuses every code, even a valid one, at the first lock. Failures are not
+     * forgotten at a lock: each further one locks again for twice as long (G6), up to {@link #maxLockDuration()}.
+     */
     @WithDefault("PT5M")
     Duration lockDuration();
+
+    /** The longest lock. */
+    @WithDefault("PT24H")
+    Duration maxLockDuration();
 
     /** One-time recovery codes issued at enrollment (shown once, stored hashed). */
     @WithDefault("10")

@@ -58,19 +58,19 @@ public class SessionResource {
     private final BrowserSessions sessions;
     private final CookieFactory cookies;
     private final SessionConfig config;
-    private final Authorization authorization;
+    private final PasswordThrottle throttle;
     private final Clock clock;
     private final Firewall firewall;
 
     public SessionResource(Pool pool, Workspaces workspaces, MemberStreams members, BrowserSessions sessions, CookieFactory cookies,
-                           SessionConfig config, Authorization authorization, Clock clock, Firewall firewall) {
+                           SessionConfig config, PasswordThrottle throttle, Clock clock, Firewall firewall) {
         this.pool = pool;
         this.workspaces = workspaces;
         this.members = members;
         this.sessions = sessions;
         this.cookies = cookies;
         this.config = config;
-        this.authorization = authorization;
+        this.throttle = throttle;
         this.clock = clock;
         this.firewall = firewall;
     }
@@ -84,7 +84,9 @@ public class SessionResource {
         }
         String ws = request.workspace();
         String key = MemberKeys.normalize(request.email());
-        String clientAddress = Firewall.clientAddress(http);
+        String clientAddress = firewall.clientAddress(http);
+        String accountKey = PasswordThrottle.accountKey(ws, key);
+        String addressKey = PasswordThrottle.addressKey(clientAddress);
         return workspaces.require(ws)
                 // R15: the firewall before the password is even checked.
                 .flatMap(state -> firewall.admit(state, clientAddress, "password").map(refusal -> {
@@ -93,14 +95,27 @@ public class SessionResource {
                     }
                     return state;
                 }))
-                .flatMap(state -> pool.preparedQuery("SELECT password_hash FROM credentials WHERE workspace_id = $1 AND member_key = $2")
-                        .execute(Tuple.of(ws, key)))
+                // G5: a locked account or address is refused before any bcrypt is spent; the answer is the same
+                // whether the e-mail is known or not.
+                .flatMap(state -> throttle.lockedFor(accountKey, addressKey, clock.instant()))
+                .flatMap(locked -> {
+                    if (locked.isPresent()) {
+                        throw ProblemException.tooManyRequests("too_many_attempts",
+                                "too many failed sign-ins: try again in " + Math.max(1, (locked.get().toMillis() + 999) / 1000)
+                                        + " seconds", locked.get());
+                    }
+                    return pool.preparedQuery("SELECT password_hash FROM credentials WHERE workspace_id = $1 AND member_key = $2")
+                            .execute(Tuple.of(ws, key));
+                })
                 .flatMap(rows -> {
                     String hash = rows.size() == 0 ? DUMMY_HASH : rows.iterator().next().getString("password_hash");
                     boolean known = rows.size() > 0;
+                    throttle.checked();
                     return Uni.createFrom().item(() -> BcryptUtil.matches(request.password(), hash) && known)
                             .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
                 })
+                .flatMap(valid -> valid ? throttle.succeeded(accountKey).replaceWith(true)
+                        : throttle.failed(accountKey, addressKey, clock.instant()).replaceWith(false))
                 .flatMap(valid -> {
                     if (!valid) {
                         throw ProblemException.unauthorized("invalid_credentials", "unknown e-mail or wrong password");
@@ -144,18 +159,25 @@ public class SessionResource {
 
     @GET
     @Path("/api/session")
-    @Operation(summary = "Session introspection: member, workspace, effective role, permissions, expiry")
+    @Operation(summary = "Session introspection: member, workspace, effective role, permissions, expiry (session cookie only)")
     public Uni<SessionView> current(@Context HttpHeaders headers) {
+        // G2: this answers for the session cookie alone; an Authorization header is never consulted here, so a
+        // token's permissions can never be reported for a cookie's member.
         Cookie cookie = headers.getCookies().get(config.cookieName());
         if (cookie == null) {
             throw ProblemException.unauthorized("authentication_required", "no session cookie");
         }
-        return authorization.authenticate(headers).flatMap(caller -> sessions.find(cookie.getValue(), clock.instant())
-                .map(found -> {
-                    BrowserSessions.LiveSession s = found.orElseThrow(() -> ProblemException.unauthorized("session_invalid", "the session has ended"));
-                    return new SessionView(s.sessionId(), s.workspaceId(), MemberStreams.memberId(s.workspaceId(), s.memberKey()), s.memberKey(),
-                            s.effectiveRole(), caller.permissions(), s.expiresAt());
-                }));
+        return sessions.find(cookie.getValue(), clock.instant()).flatMap(found -> {
+            BrowserSessions.LiveSession s = found.orElseThrow(() ->
+                    ProblemException.unauthorized("session_invalid", "the session has ended or expired; sign in again"));
+            if (s.twoFactorPending()) {
+                throw ProblemException.unauthorized(Authorization.TWO_FACTOR_REQUIRED,
+                        "complete two-factor authentication first (/2fa in a browser, /api/2fa for API clients)");
+            }
+            return workspaces.load(pool, s.workspaceId()).map(ws -> new SessionView(s.sessionId(), s.workspaceId(),
+                    MemberStreams.memberId(s.workspaceId(), s.memberKey()), s.memberKey(), s.effectiveRole(),
+                    Authorization.permissionsOf(ws, s.effectiveRole()), s.expiresAt()));
+        });
     }
 
 }

@@ -11,6 +11,7 @@ import dev.jitprov.provisioning.MemberCommand;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.WorkspaceCommand;
+import dev.jitprov.provisioning.WorkspaceEvent;
 import dev.jitprov.session.Secrets;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;
@@ -124,13 +125,19 @@ public class WorkspaceResource {
             UUID id = UUID.randomUUID();
             String token = Secrets.newSecret("jit_");
             String name = request.name().strip();
-            // the token row and its audit event commit together
-            return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO api_tokens (id, workspace_id, name, token_hash, member_key, created_at) "
-                                    + "VALUES ($1, $2, $3, $4, $5, $6)")
+            // the token row and its audit event commit together; the token is bound to this life of its member
+            // (G3: member_since = the member's created_at), so a later member with the same key never inherits it
+            return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO api_tokens (id, workspace_id, name, token_hash, member_key, created_at, member_since) "
+                                    + "SELECT $1, $2, $3, $4, $5, $6, m.created_at FROM member_index m WHERE m.workspace_id = $2 AND m.member_key = $5")
                             .execute(Tuple.tuple(List.of(id, ws, name, Secrets.sha256(token), caller.memberKey(),
                                     OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))))
-                            .flatMap(ignored -> workspaces.execute(conn, ws, new WorkspaceCommand.CreateApiToken(id.toString(), name,
-                                    caller.memberKey(), Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))
+                            .flatMap(inserted -> {
+                                if (inserted.rowCount() != 1) {
+                                    throw ProblemException.unauthorized("session_invalid", "you are no longer a member of this workspace");
+                                }
+                                return workspaces.execute(conn, ws, new WorkspaceCommand.CreateApiToken(id.toString(), name,
+                                    caller.memberKey(), Actor.admin(caller.memberKey())), UUID.randomUUID().toString());
+                            }))
                     // the token does not depend on the workspace's state: a concurrent configuration change (the
                     // stream moved) is no reason to refuse it; the whole transaction runs again
                     .onFailure(ConcurrencyConflictException.class).retry().atMost(5)
@@ -144,7 +151,7 @@ public class WorkspaceResource {
     @Operation(summary = "Revoke an API token")
     public Uni<Response> revokeToken(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") UUID id) {
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE).flatMap(caller ->
-                pool.withTransaction(conn -> conn.preparedQuery("UPDATE api_tokens SET revoked_at = now() "
+                pool.withTransaction(conn -> conn.preparedQuery("UPDATE api_tokens SET revoked_at = now(), revoked_reason = 'revoked_by_admin' "
                                 + "WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING name")
                         .execute(Tuple.of(id, ws))
                         .flatMap(rows -> {
@@ -152,7 +159,7 @@ public class WorkspaceResource {
                                 throw ProblemException.notFound("token_not_found", "no active token " + id + " in this workspace");
                             }
                             return workspaces.execute(conn, ws, new WorkspaceCommand.RevokeApiToken(id.toString(),
-                                    rows.iterator().next().getString("name"), Actor.admin(caller.memberKey())), UUID.randomUUID().toString());
+                                    rows.iterator().next().getString("name"), WorkspaceEvent.ApiTokenRevoked.BY_ADMIN, Actor.admin(caller.memberKey())), UUID.randomUUID().toString());
                         }))
                         .onFailure(ConcurrencyConflictException.class).retry().atMost(5)
                         .map(ignored -> Response.noContent().build()));

@@ -74,8 +74,14 @@
 
   function clear(tbody) { while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); } }
 
+  // Roles the signed-in member may give (their permissions are all its own): the only ones the console offers.
+  var grantableRoles = [];
+
   function loadRoles() {
-    return api('GET', wsPath('/roles')).then(function (r) { return r.body.items.map(function (role) { return role.name; }); });
+    return api('GET', wsPath('/roles')).then(function (r) {
+      grantableRoles = r.body.items.filter(function (role) { return role.grantable; }).map(function (role) { return role.name; });
+      return r.body.items.map(function (role) { return role.name; });
+    });
   }
 
   function fillRoles(select, roles, selected, blank) {
@@ -343,7 +349,7 @@
   function initMembers() {
     loadRoles().then(function (r) {
       roles = r;
-      fillRoles($('invite-role'), roles, 'Analyst');
+      fillRoles($('invite-role'), grantableRoles, 'Analyst');
       fillRoles($('member-role'), roles, '', 'All roles');
       loadMembers();
     }).catch(function (err) { showError('members-error', err); });
@@ -410,9 +416,12 @@
       cell(tr, badges);
       var select = document.createElement('select');
       select.className = 'member-role';
-      fillRoles(select, roles, m.role);
+      // A member whose role the caller could not grant is out of its reach: shown, not changeable.
+      var reachable = grantableRoles.indexOf(m.role) >= 0;
+      fillRoles(select, reachable ? grantableRoles : [m.role], m.role);
+      select.disabled = !reachable;
       var roleCell = cell(tr, select);
-      roleCell.appendChild(button('Update role', 'secondary update-role', function () {
+      var update = roleCell.appendChild(button('Update role', 'secondary update-role', function () {
         showError('members-error', null); showMessage('members-message', '');
         api('PUT', wsPath('/members/' + m.id + '/role'), { role: select.value }).then(function (r) {
           var el = $('members-message');
@@ -426,12 +435,14 @@
           refreshSoon();
         }).catch(function (err) { showError('members-error', err); });
       }));
+      update.disabled = !reachable;
       cell(tr, fmt(m.lastSignInAt));
-      cell(tr, button('Revoke access', 'danger revoke', function () {
+      var revoke = cell(tr, button('Revoke access', 'danger revoke', function () {
         revokeTarget = m;
         $('revoke-email').textContent = m.email;
         $('revoke-dialog').showModal();
       }));
+      revoke.firstChild.disabled = !reachable;
       tbody.appendChild(tr);
     });
     var pages = Math.max(1, Math.ceil(pageData.total / pageData.size));

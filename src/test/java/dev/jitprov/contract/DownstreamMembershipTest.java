@@ -91,7 +91,7 @@ class DownstreamMembershipTest {
             }
             lastVersion.put(subject, version);
             String workspace = event.path("workspace").asText();
-            String memberPrefix = "member-" + workspace + "-";
+            String memberPrefix = dev.jitprov.provisioning.MemberKeys.streamId(workspace, "");
             if (!subject.startsWith(memberPrefix)) {
                 return; // workspace configuration or a rejected sign-in
             }

@@ -27,6 +27,8 @@ final class Fixtures {
     static final String WS = "acme";
     static final Actor OPERATOR = Actor.operator("operator");
     static final Actor ADMIN = Actor.admin("owner@acme.test");
+    /** The owner as a grantor: every permission. */
+    static final Grantor OWNER = new Grantor("owner@acme.test", Permissions.ALL);
     static final Actor IDP = Actor.idp("https://idp.acme.test");
     static final Actor USER = Actor.user("ann@acme.test");
     static final Actor EXPIRER = Actor.system("expirer");

@@ -5,6 +5,7 @@ import static dev.jitprov.provisioning.Fixtures.ANN;
 import static dev.jitprov.provisioning.Fixtures.EXPIRER;
 import static dev.jitprov.provisioning.Fixtures.NOW;
 import static dev.jitprov.provisioning.Fixtures.OPERATOR;
+import static dev.jitprov.provisioning.Fixtures.OWNER;
 import static dev.jitprov.provisioning.Fixtures.T0;
 import static dev.jitprov.provisioning.Fixtures.USER;
 import static dev.jitprov.provisioning.Fixtures.invited;
@@ -85,7 +86,7 @@ class MemberDeciderTest {
         @Test
         @DisplayName("R13: Invite creates a member of origin INVITE")
         void r13_invite() {
-            when(new InviteMember(" Ann@Acme.test ", "Ann@Acme.test", "Ann", "marketer", ADMIN));
+            when(new InviteMember(" Ann@Acme.test ", "Ann@Acme.test", "Ann", "marketer", ADMIN, OWNER));
 
             then(new UserInvited(ANN, "Ann@Acme.test", "Ann", "Marketer", ADMIN, NOW));
             assertThat(memberAfter().origin()).isEqualTo(MemberOrigin.INVITE);
@@ -96,12 +97,12 @@ class MemberDeciderTest {
         void anExistingMemberCannotBeInvited() {
             given(provisioned("Analyst", false));
 
-            thenRefused(new InviteMember(ANN, ANN, "Ann", "Analyst", ADMIN), "member_exists", Kind.CONFLICT);
+            thenRefused(new InviteMember(ANN, ANN, "Ann", "Analyst", ADMIN, OWNER), "member_exists", Kind.CONFLICT);
         }
 
         @Test
         void anUnknownRoleIsRefused() {
-            thenRefused(new InviteMember(ANN, ANN, "Ann", "Superuser", ADMIN), "unknown_role", Kind.UNPROCESSABLE);
+            thenRefused(new InviteMember(ANN, ANN, "Ann", "Superuser", ADMIN, OWNER), "unknown_role", Kind.UNPROCESSABLE);
         }
 
         @Test
@@ -113,6 +114,74 @@ class MemberDeciderTest {
         }
     }
 
+    /** docs/security.md G1 and G4: grants cannot be climbed, demotions end sessions. */
+    @Nested
+    class WhenAManagerGrants {
+
+        private final Grantor manager = new Grantor("manager@acme.test", BuiltInRoles.MANAGER.permissions());
+        private final Actor managerActor = Actor.admin("manager@acme.test");
+
+        @Test
+        @DisplayName("G1: a Manager cannot invite an Admin (role_exceeds_caller), but can invite a Marketer")
+        void g1_inviteWithinOwnPermissionsOnly() {
+            thenRefused(new InviteMember(ANN, ANN, "Ann", "Admin", managerActor, manager), "role_exceeds_caller", Kind.FORBIDDEN);
+
+            when(new InviteMember(ANN, ANN, "Ann", "Marketer", managerActor, manager));
+
+            assertThat(memberAfter().storedRole()).isEqualTo("Marketer");
+        }
+
+        @Test
+        @DisplayName("G1: a Manager cannot promote an Analyst to Admin")
+        void g1_promotionBeyondOwnPermissionsRefused() {
+            given(invited("Analyst"));
+
+            thenRefused(new ChangeRole("Admin", managerActor, manager), "role_exceeds_caller", Kind.FORBIDDEN);
+        }
+
+        @Test
+        @DisplayName("G1: nobody changes their own role, not even an Admin")
+        void g1_ownRoleChangeRefused() {
+            given(invited("Manager"));
+
+            thenRefused(new ChangeRole("Admin", Actor.admin(ANN), new Grantor(ANN, BuiltInRoles.MANAGER.permissions())),
+                    "own_role_change", Kind.FORBIDDEN);
+            thenRefused(new ChangeRole("Analyst", Actor.admin(ANN), new Grantor(ANN, Permissions.ALL)), "own_role_change", Kind.FORBIDDEN);
+        }
+
+        @Test
+        @DisplayName("G1: a Manager can neither demote nor revoke an Admin (member_exceeds_caller)")
+        void g1_membersAboveTheGrantorAreOutOfReach() {
+            given(owner());
+
+            thenRefused(new ChangeRole("Analyst", managerActor, manager), "member_exceeds_caller", Kind.FORBIDDEN);
+            thenRefused(new RevokeAccess(managerActor, manager), "member_exceeds_caller", Kind.FORBIDDEN);
+        }
+
+        @Test
+        @DisplayName("G4: a demotion ends every open session of the member with ROLE_CHANGED")
+        void g4_demotionEndsSessions() {
+            given(owner(), sessionStarted("s1", "Admin"), sessionStarted("s2", "Admin"));
+
+            when(new ChangeRole("Analyst", ADMIN, OWNER));
+
+            then(new RoleChanged("Admin", "Analyst", RoleChangeSource.ADMIN, ADMIN, NOW),
+                    new SessionEnded("s1", SessionEndReason.ROLE_CHANGED, ADMIN, NOW),
+                    new SessionEnded("s2", SessionEndReason.ROLE_CHANGED, ADMIN, NOW));
+            assertThat(memberAfter().sessions()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("G4: a promotion keeps the open sessions")
+        void g4_promotionKeepsSessions() {
+            given(invited("Analyst"), sessionStarted("s1", "Analyst"));
+
+            when(new ChangeRole("Manager", ADMIN, OWNER));
+
+            then(new RoleChanged("Analyst", "Manager", RoleChangeSource.ADMIN, ADMIN, NOW));
+        }
+    }
+
     @Nested
     class WhenAnAdminChangesARole {
 
@@ -121,7 +190,7 @@ class MemberDeciderTest {
         void r13_updateRole() {
             given(invited("Analyst"));
 
-            when(new ChangeRole("Manager", ADMIN));
+            when(new ChangeRole("Manager", ADMIN, OWNER));
 
             then(new RoleChanged("Analyst", "Manager", RoleChangeSource.ADMIN, ADMIN, NOW));
             assertThat(memberAfter().storedRole()).isEqualTo("Manager");
@@ -131,16 +200,16 @@ class MemberDeciderTest {
         void theSameRoleChangesNothing() {
             given(invited("Analyst"));
 
-            when(new ChangeRole("Analyst", ADMIN));
+            when(new ChangeRole("Analyst", ADMIN, OWNER));
 
             then();
         }
 
         @Test
         void unknownRoleAndUnknownMemberAreRefused() {
-            thenRefused(new ChangeRole("Manager", ADMIN), "member_not_found", Kind.NOT_FOUND);
+            thenRefused(new ChangeRole("Manager", ADMIN, OWNER), "member_not_found", Kind.NOT_FOUND);
             given(invited("Analyst"));
-            thenRefused(new ChangeRole("Superuser", ADMIN), "unknown_role", Kind.UNPROCESSABLE);
+            thenRefused(new ChangeRole("Superuser", ADMIN, OWNER), "unknown_role", Kind.UNPROCESSABLE);
         }
 
         @Test
@@ -149,7 +218,7 @@ class MemberDeciderTest {
             given(owner());
             otherActiveAdmins = 0;
 
-            thenRefused(new ChangeRole("Manager", ADMIN), "last_admin_protected", Kind.CONFLICT);
+            thenRefused(new ChangeRole("Manager", ADMIN, OWNER), "last_admin_protected", Kind.CONFLICT);
         }
 
         @Test
@@ -157,7 +226,7 @@ class MemberDeciderTest {
         void r10_demotionAllowedWithAnotherAdmin() {
             given(owner());
 
-            when(new ChangeRole("Manager", ADMIN));
+            when(new ChangeRole("Manager", ADMIN, OWNER));
 
             then(new RoleChanged("Admin", "Manager", RoleChangeSource.ADMIN, ADMIN, NOW));
         }
@@ -191,7 +260,7 @@ class MemberDeciderTest {
         void r13_revokeEndsSessionsAndDeletes() {
             given(invited("Analyst"), sessionStarted("s-1", "Analyst"), sessionStarted("s-2", "Analyst"));
 
-            when(new RevokeAccess(ADMIN));
+            when(new RevokeAccess(ADMIN, OWNER));
 
             then(new SessionEnded("s-1", SessionEndReason.ACCESS_REVOKED, ADMIN, NOW),
                     new SessionEnded("s-2", SessionEndReason.ACCESS_REVOKED, ADMIN, NOW),
@@ -208,14 +277,14 @@ class MemberDeciderTest {
             given(owner());
             otherActiveAdmins = 0;
 
-            thenRefused(new RevokeAccess(ADMIN), "last_admin_protected", Kind.CONFLICT);
+            thenRefused(new RevokeAccess(ADMIN, OWNER), "last_admin_protected", Kind.CONFLICT);
         }
 
         @Test
         void revokingANonMemberIsNotFound() {
-            thenRefused(new RevokeAccess(ADMIN), "member_not_found", Kind.NOT_FOUND);
+            thenRefused(new RevokeAccess(ADMIN, OWNER), "member_not_found", Kind.NOT_FOUND);
             given(invited("Analyst"), new UserDeleted(DeletionReason.ACCESS_REVOKED, ADMIN, T0));
-            thenRefused(new RevokeAccess(ADMIN), "member_not_found", Kind.NOT_FOUND);
+            thenRefused(new RevokeAccess(ADMIN, OWNER), "member_not_found", Kind.NOT_FOUND);
         }
     }
 
@@ -362,7 +431,7 @@ class MemberDeciderTest {
         void r13_reinviteAfterRevoke() {
             given(invited("Analyst"), new UserDeleted(DeletionReason.ACCESS_REVOKED, ADMIN, T0));
 
-            when(new InviteMember(ANN, ANN, "Ann", "Manager", ADMIN));
+            when(new InviteMember(ANN, ANN, "Ann", "Manager", ADMIN, OWNER));
 
             then(new UserInvited(ANN, ANN, "Ann", "Manager", ADMIN, NOW));
             MemberState m = memberAfter();
@@ -378,7 +447,14 @@ class MemberDeciderTest {
         @Test
         void memberKeysAreNormalizedAndStreamIdsNamed() {
             assertThat(MemberKeys.normalize("  Ann@ACME.test ")).isEqualTo(ANN);
-            assertThat(MemberKeys.streamId("acme", ANN)).isEqualTo("member-acme-ann@acme.test");
+            assertThat(MemberKeys.streamId("acme", ANN)).isEqualTo("member-acme/ann@acme.test");
+            assertThat(WorkspaceState.streamId("acme")).isEqualTo("workspace-acme");
+        }
+
+        @Test
+        @DisplayName("G7: workspace a-b with key c and workspace a with key b-c are two streams")
+        void g7_streamIdsAreUnambiguousAcrossWorkspaces() {
+            assertThat(MemberKeys.streamId("a-b", "c")).isNotEqualTo(MemberKeys.streamId("a", "b-c"));
             assertThat(WorkspaceState.streamId("acme")).isEqualTo("workspace-acme");
         }
     }

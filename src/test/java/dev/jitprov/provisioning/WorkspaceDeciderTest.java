@@ -329,9 +329,9 @@ class WorkspaceDeciderTest {
 
         @Test
         void revokingATokenIsAnEvent() {
-            when(new WorkspaceCommand.RevokeApiToken("7c1f0b2e-0000-4000-8000-000000000001", "ci bot", ADMIN));
+            when(new WorkspaceCommand.RevokeApiToken("7c1f0b2e-0000-4000-8000-000000000001", "ci bot", "revoked_by_admin", ADMIN));
 
-            then(new WorkspaceEvent.ApiTokenRevoked("7c1f0b2e-0000-4000-8000-000000000001", "ci bot", ADMIN, NOW));
+            then(new WorkspaceEvent.ApiTokenRevoked("7c1f0b2e-0000-4000-8000-000000000001", "ci bot", "revoked_by_admin", ADMIN, NOW));
         }
     }
 

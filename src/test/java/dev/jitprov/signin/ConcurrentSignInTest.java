@@ -35,7 +35,7 @@ class ConcurrentSignInTest {
         List<Integer> statuses = postAll(s, responses, 20);
 
         assertThat(statuses).containsOnly(303);
-        List<String> types = new EventLog(pool).types("member-" + s.workspaceId + "-twin@example.com");
+        List<String> types = new EventLog(pool).types(dev.jitprov.provisioning.MemberKeys.streamId(s.workspaceId, "twin@example.com"));
         assertThat(types).filteredOn("user.provisioned.v1"::equals).hasSize(1);
         assertThat(types).filteredOn("session.started.v1"::equals).hasSize(20);
     }

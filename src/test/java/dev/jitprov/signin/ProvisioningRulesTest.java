@@ -229,7 +229,7 @@ class ProvisioningRulesTest {
         void r8_firstSignInProvisionsOnceAndStartsASession() {
             Scenario s = Scenario.withJit("r8", Map.of("deleteAtSessionEnd", true));
             s.signIn("ida@example.com", "Manager");
-            assertThat(events.types("member-" + s.workspaceId + "-ida@example.com"))
+            assertThat(events.types(dev.jitprov.provisioning.MemberKeys.streamId(s.workspaceId, "ida@example.com")))
                     .containsExactly("user.provisioned.v1", "session.started.v1");
             assertThat(events.member(s.workspaceId, "ida@example.com").get(0).payload())
                     .contains("\"origin\":\"JIT\"", "\"temporary\":true", "\"role\":\"Manager\"");
@@ -278,9 +278,13 @@ class ProvisioningRulesTest {
             assertThat(events.member(s.workspaceId, "ada@example.com")).extracting(EventLog.Entry::type).doesNotContain("role.changed.v1");
             assertThat(events.ofType(s.workspaceId, "role.change-skipped.v1")).singleElement()
                     .satisfies(e -> assertThat(e.payload()).contains("last_admin_protected"));
+            // the last admin cannot remove itself either (its own role it could never change: G1, own_role_change)
+            given().cookie("jit_session", again).header("X-Requested-With", "jit-console")
+                    .delete("/api/workspaces/" + s.workspaceId + "/members/" + adaId)
+                    .then().statusCode(409).body("code", equalTo("last_admin_protected"));
             given().cookie("jit_session", again).header("X-Requested-With", "jit-console").contentType(ContentType.JSON).body(Map.of("role", "Analyst"))
                     .put("/api/workspaces/" + s.workspaceId + "/members/" + adaId + "/role")
-                    .then().statusCode(409).body("code", equalTo("last_admin_protected"));
+                    .then().statusCode(403).body("code", equalTo("own_role_change"));
         }
     }
 
@@ -345,7 +349,7 @@ class ProvisioningRulesTest {
             given().cookie("jit_session", cookie).get("/api/session").then().statusCode(401);
             assertThat(s.member("rev@example.com")).isNull();
             s.signIn("rev@example.com", "Analyst");
-            assertThat(events.types("member-" + s.workspaceId + "-rev@example.com")).containsExactly(
+            assertThat(events.types(dev.jitprov.provisioning.MemberKeys.streamId(s.workspaceId, "rev@example.com"))).containsExactly(
                     "user.provisioned.v1", "session.started.v1", "session.ended.v1", "user.deleted.v1",
                     "user.provisioned.v1", "session.started.v1");
         }

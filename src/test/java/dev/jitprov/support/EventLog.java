@@ -24,7 +24,7 @@ public final class EventLog {
     }
 
     public List<Entry> member(String workspaceId, String memberKey) {
-        return stream("member-" + workspaceId + "-" + memberKey);
+        return stream(dev.jitprov.provisioning.MemberKeys.streamId(workspaceId, memberKey));
     }
 
     public List<Entry> ofType(String workspaceId, String type) {
