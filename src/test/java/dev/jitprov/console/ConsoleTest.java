@@ -265,6 +265,30 @@ class ConsoleTest {
     }
 
     @Test
+    void g1_aManagerIsOfferedOnlyTheRolesItMayGrant_andAnAdminsRowIsReadOnly() {
+        Scenario s = Scenario.withJit("console-manager", Map.of());
+        signInThroughIdp(s, s.signedResponse("mgr@example.com", "Manager"));
+        browser.open("/console/members");
+        browser.idle();
+
+        List<String> offered = browser.until(d -> {
+            List<String> options = new Select(d.findElement(By.id("invite-role"))).getOptions().stream().map(WebElement::getText).toList();
+            return options.isEmpty() ? null : options;
+        });
+        assertThat(offered).containsExactlyInAnyOrder("Manager", "Marketer", "Analyst");
+        String ownerRow = "#members-table tr[data-email='" + s.ownerEmail + "']";
+        browser.refreshUntil("members-refresh", ownerRow);
+        browser.idle();
+        // re-found on every try: the table re-renders on refresh
+        browser.until(d -> {
+            WebElement row = d.findElement(By.cssSelector(ownerRow));
+            return !row.findElement(By.className("member-role")).isEnabled() && !row.findElement(By.className("update-role")).isEnabled()
+                    && !row.findElement(By.className("revoke")).isEnabled();
+        });
+        browser.screenshot("members-as-manager");
+    }
+
+    @Test
     void membersInviteUpdateRoleRevokeForceLogout_eachInTheAuditLog() {
         Scenario s = Scenario.withJit("console-members", Map.of("updateUserRole", true));
         s.signIn("jit-user@example.com", "Marketer");
@@ -282,10 +306,11 @@ class ConsoleTest {
         // Update the JIT member's role: the IdP will override it at the next sign-in, and the page says so.
         browser.idle();
         WebElement jit = browser.refreshUntil("members-refresh", "#members-table tr[data-email='jit-user@example.com']");
-        new Select(jit.findElement(By.className("member-role"))).selectByVisibleText("Analyst");
+        // (a promotion: a demotion would end the member's session, docs/security.md G4, and the force logout below needs it)
+        new Select(jit.findElement(By.className("member-role"))).selectByVisibleText("Manager");
         jit.findElement(By.className("update-role")).click();
         browser.attributeIs("members-message", "data-code", "idp_overrides_role");
-        browser.refreshUntil("members-refresh", "#members-table tr[data-email='jit-user@example.com'][data-role='Analyst']");
+        browser.refreshUntil("members-refresh", "#members-table tr[data-email='jit-user@example.com'][data-role='Manager']");
         browser.screenshot("members-role-warning");
 
         // Force logout of the JIT member's session.

@@ -359,6 +359,88 @@ class TwoFactorTest {
         }
     }
 
+    /** docs/security.md G6: the enrolment secret belongs to one session; locks escalate and tell the admins. */
+    @Nested
+    class G6_EnrolmentAndLocks {
+
+        private String secretOf(String cookie) {
+            return given().cookie("jit_session", cookie).get("/api/2fa").then().statusCode(200).body("state", equalTo("enroll"))
+                    .extract().path("secret");
+        }
+
+        @Test
+        void g6_aSecondPendingSessionGetsItsOwnSecret_andNoSessionConfirmsASecretShownToAnother() {
+            Scenario s = enforced("g6-own-secret");
+            String victim = s.signIn("vic@example.com", "Analyst");
+            String victimSecret = secretOf(victim);
+            // someone holding the victim's first factor signs in before the victim finished enrolling
+            String intruder = s.signIn("vic@example.com", "Analyst");
+            String intruderSecret = secretOf(intruder);
+            assertThat(intruderSecret).isNotEqualTo(victimSecret);
+
+            // the secret the victim was shown is no longer the one waiting: it cannot be confirmed
+            verifyJson(victim, code(victimSecret, currentStep()), "/api/2fa/enroll").then().statusCode(409)
+                    .body("code", equalTo("two_factor_enrolment_elsewhere"));
+            // asking again gives the victim a secret of its own, which the intruder never saw
+            String ownSecret = secretOf(victim);
+            assertThat(ownSecret).isNotIn(victimSecret, intruderSecret);
+            verifyJson(victim, code(ownSecret, currentStep()), "/api/2fa/enroll").then().statusCode(200);
+            assertActive(victim);
+
+            verifyJson(intruder, code(intruderSecret, currentStep()), "/api/2fa/enroll").then().statusCode(409)
+                    .body("code", equalTo("two_factor_already_enrolled"));
+            assertPending(intruder);
+        }
+
+        @Test
+        void g6_failuresSurviveALock_soEachFurtherWrongCodeLocksForTwiceAsLong_andAdminsAreMailed() {
+            Scenario s = enforced("g6-escalate");
+            Enrolled enrolled = enroll(s.signIn("lou@example.com", "Analyst"));
+            String cookie = s.signIn("lou@example.com", "Analyst");
+            String wrong = wrongCode(enrolled.secret());
+            for (int i = 1; i < 5; i++) {
+                verifyJson(cookie, wrong).then().statusCode(401);
+            }
+            verifyJson(cookie, wrong).then().statusCode(429).body("code", equalTo("two_factor_locked"));
+
+            // the first lock (5 minutes) is over: one more wrong code locks again at once, for 10 minutes
+            pool.preparedQuery("UPDATE two_factor_credentials SET locked_until = now() - interval '1 second' WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(s.workspaceId, "lou@example.com")).await().atMost(Duration.ofSeconds(10));
+            verifyJson(cookie, wrong).then().statusCode(429).body("code", equalTo("two_factor_locked"));
+
+            List<EventLog.Entry> failed = events.member(s.workspaceId, "lou@example.com").stream()
+                    .filter(e -> e.type().equals("two-factor.failed.v1")).toList();
+            assertThat(failed).hasSize(6);
+            assertThat(failed.get(4).payload()).contains("\"failures\":5");
+            assertThat(failed.get(5).payload()).contains("\"failures\":6");
+            assertThat(lockLength(failed.get(4).payload())).isEqualTo(Duration.ofMinutes(5));
+            assertThat(lockLength(failed.get(5).payload())).isEqualTo(Duration.ofMinutes(10));
+
+            // every admin hears of each lock (the owner is the admin here)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lockMailsTo(s.ownerEmail).size() == 2);
+            assertThat(lockMailsTo("lou@example.com")).isEmpty();
+        }
+
+        private static Duration lockLength(String payload) {
+            Matcher until = Pattern.compile("\"lockedUntil\":\"([^\"]+)\"").matcher(payload);
+            Matcher at = Pattern.compile("\"at\":\"([^\"]+)\"").matcher(payload);
+            assertThat(until.find() && at.find()).isTrue();
+            return Duration.between(Instant.parse(at.group(1)), Instant.parse(until.group(1)));
+        }
+
+        private static List<jakarta.mail.internet.MimeMessage> lockMailsTo(String recipient) {
+            return java.util.Arrays.stream(dev.jitprov.stack.TestStack.smtp().getReceivedMessages()).filter(m -> {
+                try {
+                    return m.getAllRecipients() != null && java.util.Arrays.stream(m.getAllRecipients())
+                            .anyMatch(a -> a.toString().equalsIgnoreCase(recipient))
+                            && m.getSubject().startsWith("Two-factor sign-in locked for lou@example.com");
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+    }
+
     @Nested
     class R14_RecoveryCodes {
 
