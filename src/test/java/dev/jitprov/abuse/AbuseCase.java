@@ -1,0 +1,115 @@
+package dev.jitprov.abuse;
+
+import dev.jitprov.support.EventLog;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * One attacker against every state-changing endpoint of the service (docs/security.md, threat model): each call is
+ * made with a body the victim's owner could send, and must be refused as {@link #refusals()} says; afterwards the
+ * victim's workspace holds no new event but those the attacker may cause to itself. An endpoint with no refusal
+ * written down fails the suite: a new endpoint is not done until every attacker's case is.
+ */
+abstract class AbuseCase {
+
+    /** What an attacker gets: the status and, when not null, the problem code. */
+    record Refusal(int status, String code) {
+    }
+
+    static Refusal refused(int status, String code) {
+        return new Refusal(status, code);
+    }
+
+    /** Every endpoint of the workspace's administration API (each needs an admin permission). */
+    static final List<String> WORKSPACE_ADMIN = List.of(
+            "POST /api/workspaces/{ws}/tokens", "DELETE /api/workspaces/{ws}/tokens/{id}",
+            "PUT /api/workspaces/{ws}/sso", "POST /api/workspaces/{ws}/sso/metadata",
+            "PUT /api/workspaces/{ws}/provisioning", "DELETE /api/workspaces/{ws}/provisioning",
+            "PUT /api/workspaces/{ws}/security", "PUT /api/workspaces/{ws}/notifications",
+            "POST /api/workspaces/{ws}/roles", "DELETE /api/workspaces/{ws}/roles/{name}",
+            "POST /api/workspaces/{ws}/members", "PUT /api/workspaces/{ws}/members/{id}/role", "DELETE /api/workspaces/{ws}/members/{id}",
+            "DELETE /api/workspaces/{ws}/sessions/{sid}", "POST /api/workspaces/{ws}/saml/inspect");
+
+    /** The operator's endpoints (the operator token from configuration). */
+    static final List<String> OPERATOR = List.of("POST /api/workspaces", "POST /api/operator/projections/{name}/rebuild");
+
+    static Map<String, Refusal> all(List<String> endpoints, Refusal refusal) {
+        Map<String, Refusal> map = new java.util.HashMap<>();
+        endpoints.forEach(e -> map.put(e, refusal));
+        return map;
+    }
+
+    @Inject
+    Pool pool;
+
+    /** Sets up the victim and the attacker's credentials. */
+    abstract Victim prepare();
+
+    /** The attacker's request: its credentials and nothing else. */
+    abstract RequestSpecification attacker();
+
+    /** The refusal of each state-changing endpoint (key {@code "METHOD /path"}). */
+    abstract Map<String, Refusal> refusals();
+
+    /** Events the attacker may add to the victim's workspace by acting on its own session (none by default). */
+    Set<String> ownEventTypes() {
+        return Set.of();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyStateChangingEndpointIsRefused() {
+        Victim victim = prepare();
+        Map<String, Refusal> refusals = refusals();
+        long before = eventsOf(victim).size();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Endpoint endpoint : Endpoint.stateChanging()) {
+            tests.add(DynamicTest.dynamicTest(endpoint.key(), () -> {
+                Refusal expected = refusals.get(endpoint.key());
+                if (expected == null) {
+                    fail("no abuse case for " + endpoint.key() + " in " + getClass().getSimpleName()
+                            + ": write down how this attacker is refused there");
+                }
+                Response response = victim.call(endpoint, attacker());
+                assertThat(response.statusCode()).as("%s answered %s", endpoint, response.asString()).isEqualTo(expected.status());
+                if (expected.code() != null) {
+                    // problem+json carries it as "code"; the error page a browser gets shows it as text
+                    String body = response.asString();
+                    assertThat(body).as("%s", endpoint).contains(response.contentType().startsWith("text/html")
+                            ? expected.code() : "\"code\":\"" + expected.code() + "\"");
+                }
+            }));
+        }
+        tests.add(DynamicTest.dynamicTest("the victim's workspace did not change", () -> {
+            List<String> added = eventsOf(victim).subList((int) before, eventsOf(victim).size());
+            assertThat(added).as("events the attacks added").allSatisfy(type -> assertThat(ownEventTypes()).contains(type));
+        }));
+        return tests.stream();
+    }
+
+    /** The victim workspace's event types in commit order. */
+    private List<String> eventsOf(Victim victim) {
+        List<String> types = new ArrayList<>();
+        pool.preparedQuery("SELECT type FROM events WHERE workspace_id = $1 ORDER BY position").execute(Tuple.of(victim.ws))
+                .await().atMost(Duration.ofSeconds(10)).forEach(row -> types.add(row.getString("type")));
+        return types;
+    }
+
+    EventLog events() {
+        return new EventLog(pool);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.jitprov.abuse;
+
+import dev.jitprov.members.MemberStreams;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Someone holding the API token of an admin whose access was revoked, after that same user was invited again
+ * (a new life of the same member key): the token died with the first life and stays dead (G3).
+ */
+@QuarkusTest
+class RevokedTokenAbuseTest extends AbuseCase {
+
+    private String deadToken;
+
+    @Override
+    Victim prepare() {
+        Victim victim = Victim.create("abuse-revoked-token");
+        var s = victim.scenario;
+        String cookie = s.signInAfterInvite("rex@example.com", "Admin");
+        deadToken = given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console").contentType("application/json")
+                .body(Map.of("name", "rex's laptop")).post("/api/workspaces/" + s.workspaceId + "/tokens")
+                .then().statusCode(201).extract().path("token");
+        s.admin().delete("/api/workspaces/" + s.workspaceId + "/members/" + MemberStreams.memberId(s.workspaceId, "rex@example.com"))
+                .then().statusCode(204);
+        s.admin().body(Map.of("email", "rex@example.com", "role", "Admin")).post("/api/workspaces/" + s.workspaceId + "/members")
+                .then().statusCode(201);
+        return victim;
+    }
+
+    @Override
+    RequestSpecification attacker() {
+        return given().auth().oauth2(deadToken);
+    }
+
+    @Override
+    Map<String, Refusal> refusals() {
+        Map<String, Refusal> refusals = all(WORKSPACE_ADMIN, refused(401, "invalid_token"));
+        refusals.putAll(all(OPERATOR, refused(403, "invalid_operator_token")));
+        refusals.put("POST /saml/{ws}/acs", refused(403, "invalid_signature"));
+        refusals.put("POST /api/auth/password", refused(401, "invalid_credentials"));
+        refusals.put("POST /2fa/enroll", refused(401, "authentication_required"));
+        refusals.put("POST /2fa/verify", refused(401, "authentication_required"));
+        refusals.put("POST /api/2fa/enroll", refused(401, "authentication_required"));
+        refusals.put("POST /api/2fa/verify", refused(401, "authentication_required"));
+        refusals.put("POST /logout", refused(303, null));
+        return refusals;
+    }
+}
