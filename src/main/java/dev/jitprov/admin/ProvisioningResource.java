@@ -1,6 +1,7 @@
 package dev.jitprov.admin;
 
 import dev.jitprov.provisioning.Actor;
+import dev.jitprov.provisioning.GrantRules;
 import dev.jitprov.provisioning.MultiValuePolicy;
 import dev.jitprov.provisioning.Permissions;
 import dev.jitprov.provisioning.ProvisioningConfig;
@@ -69,6 +70,17 @@ public class ProvisioningResource {
                 .flatMap(caller -> workspaces.require(ws).flatMap(state -> {
                     Actor actor = Actor.admin(caller.memberKey());
                     WorkspaceCommand command = toCommand(request, actor);
+                    if (command instanceof WorkspaceCommand.EnableJit jit) {
+                        // G1: what JIT hands out (the default role, the mapped roles) is a grant by this caller
+                        java.util.List<String> granted = new java.util.ArrayList<>();
+                        granted.add(jit.config().defaultRole());
+                        if (jit.config().roleMappings() != null) {
+                            granted.addAll(jit.config().roleMappings().values());
+                        }
+                        for (String name : granted) {
+                            state.matchRole(name == null ? null : name.strip()).ifPresent(role -> GrantRules.requireGrantable(caller.grantor(), role));
+                        }
+                    }
                     return workspaces.execute(ws, command, UUID.randomUUID().toString());
                 }))
                 .map(result -> ProvisioningView.of(result.after()));

@@ -80,7 +80,7 @@ public class SessionsResource {
                     return members.decide(ws, target, MembersResource.metadata(ws, caller), ctx -> {
                         // G1: a member above the caller (its role holds permissions the caller lacks) is out of reach
                         if (!target.equals(caller.memberKey())) {
-                            GrantRules.requireAboveTarget(caller.grantor(), MemberDecider.storedRoleOf(ctx.workspace(), ctx.member()));
+                            GrantRules.requireAboveTarget(caller.grantor(), MemberDecider.reachOf(ctx.workspace(), ctx.member()));
                         }
                         return new MemberStreams.Decision<Void>(MemberDecider.decide(ctx.workspace(), ctx.member(), end, ctx.otherActiveAdmins(),
                                 clock.instant()), null);

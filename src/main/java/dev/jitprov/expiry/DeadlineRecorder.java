@@ -68,9 +68,9 @@ public class DeadlineRecorder {
             try {
                 CloudEventEnvelope envelope = CloudEventEnvelope.parse(json, record);
                 Object event = decode(envelope);
-                String prefix = MemberKeys.streamId(envelope.workspace(), "");
-                if (event != null && envelope.subject().startsWith(prefix)) {
-                    followed.add(new Followed(envelope.id(), envelope.workspace(), envelope.subject().substring(prefix.length()), event));
+                String memberKey = MemberKeys.keyOf(envelope.workspace(), envelope.subject());
+                if (event != null && memberKey != null) {
+                    followed.add(new Followed(envelope.id(), envelope.workspace(), memberKey, event));
                 }
             } catch (RuntimeException e) {
                 // A record this version cannot read is skipped rather than stopping the channel for everyone.

@@ -137,8 +137,7 @@ public class AdminNotifier {
             params = Map.of("workspace", name, "actor", describe(e.actor()), "at", format(e.at()));
         } else if (event instanceof TwoFactorFailed e) {
             kind = MailKind.TWO_FACTOR_LOCKED;
-            String prefix = MemberKeys.streamId(ws, "");
-            String member = envelope.subject() != null && envelope.subject().startsWith(prefix) ? envelope.subject().substring(prefix.length()) : "?";
+            String member = java.util.Objects.requireNonNullElse(MemberKeys.keyOf(ws, envelope.subject()), "?");
             params = Map.of("workspace", name, "member", member, "failures", e.failures(), "until", format(e.lockedUntil()), "at", format(e.at()));
         } else {
             UserProvisioned e = (UserProvisioned) event;

@@ -33,7 +33,6 @@ public record ProjectedEvent(UUID eventId, String type, String streamId, String 
 
     /** The member key of a {@code member-<ws>/<key>} stream, else null. */
     public String memberKey() {
-        String prefix = dev.jitprov.provisioning.MemberKeys.streamId(workspaceId, "");
-        return streamId != null && streamId.startsWith(prefix) ? streamId.substring(prefix.length()) : null;
+        return dev.jitprov.provisioning.MemberKeys.keyOf(workspaceId, streamId);
     }
 }

@@ -69,7 +69,7 @@ public final class MemberDecider {
             String to = target.name();
             GrantRules.requireNotSelf(c.grantor(), member.memberKey());
             Role current = storedRoleOf(ws, member);
-            GrantRules.requireAboveTarget(c.grantor(), current);
+            GrantRules.requireAboveTarget(c.grantor(), reachOf(ws, member));
             GrantRules.requireGrantable(c.grantor(), target);
             if (to.equals(member.storedRole())) {
                 return List.of();
@@ -87,7 +87,7 @@ public final class MemberDecider {
         }
         if (command instanceof RevokeAccess c) {
             requireMember(member);
-            GrantRules.requireAboveTarget(c.grantor(), storedRoleOf(ws, member));
+            GrantRules.requireAboveTarget(c.grantor(), reachOf(ws, member));
             if (member.isAdminIn(ws) && otherActiveAdmins == 0) {
                 throw conflict(ErrorCodes.LAST_ADMIN_PROTECTED,
                         "this member is the last one who can manage security settings");
@@ -144,6 +144,31 @@ public final class MemberDecider {
         List<MemberEvent> events = new ArrayList<>();
         for (ActiveSession s : member.sessions().values()) {
             events.add(new SessionEnded(s.sessionId(), reason, actor, now));
+        }
+        return events;
+    }
+
+    /**
+     * What the member can do now: its stored role's permissions and those of every open session's effective role
+     * (with update user's role off, an IdP may give a session more than the stored role, R9). G1 compares a grantor
+     * with this, so a member acting as Admin through the IdP is out of a Manager's reach.
+     */
+    public static Role reachOf(WorkspaceState ws, MemberState member) {
+        java.util.Set<String> permissions = new java.util.TreeSet<>(storedRoleOf(ws, member).permissions());
+        for (ActiveSession s : member.sessions().values()) {
+            ws.role(s.effectiveRole()).ifPresent(r -> permissions.addAll(r.permissions()));
+        }
+        return new Role(String.valueOf(member.storedRole()), permissions);
+    }
+
+    /** G4: a {@link SessionEnded} ROLE_CHANGED for each open session whose effective role holds a permission {@code to} lacks. */
+    static List<MemberEvent> endSessionsAbove(WorkspaceState ws, MemberState member, Role to, Actor actor, Instant now) {
+        List<MemberEvent> events = new ArrayList<>();
+        for (ActiveSession s : member.sessions().values()) {
+            Role effective = ws.role(s.effectiveRole()).orElse(new Role(String.valueOf(s.effectiveRole()), Set.of()));
+            if (GrantRules.isDemotion(effective, to)) {
+                events.add(new SessionEnded(s.sessionId(), SessionEndReason.ROLE_CHANGED, actor, now));
+            }
         }
         return events;
     }

@@ -18,6 +18,22 @@ public final class MemberKeys {
     }
 
     /**
+     * The member key of a member stream id of {@code workspaceId}, else null. Also reads the form used before G7
+     * ({@code member-<workspaceId>-<memberKey>}), which records published on Kafka before migration V7 still carry.
+     */
+    public static String keyOf(String workspaceId, String streamId) {
+        if (streamId == null || workspaceId == null) {
+            return null;
+        }
+        String current = streamId(workspaceId, "");
+        if (streamId.startsWith(current)) {
+            return streamId.substring(current.length());
+        }
+        String legacy = STREAM_PREFIX + workspaceId + "-";
+        return streamId.startsWith(legacy) ? streamId.substring(legacy.length()) : null;
+    }
+
+    /**
      * {@code member-<workspaceId>/<memberKey>}: a workspace id is {@code [a-z0-9-]} and never holds the {@code /},
      * so two workspaces' members can never share a stream (docs/security.md G7; the old {@code -} separator could).
      */

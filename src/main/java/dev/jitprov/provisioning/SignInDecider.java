@@ -58,16 +58,14 @@ public final class SignInDecider {
                     events.add(new RoleChanged(member.storedRole(), to, RoleChangeSource.IDP, signIn.idpActor(),
                             signIn.now()));
                     effectiveRole = to;
-                    // A demotion by the IdP ends the member's other open sessions (docs/security.md G4).
-                    if (GrantRules.isDemotion(MemberDecider.storedRoleOf(ws, member), ws.role(to).orElseThrow())) {
-                        events.addAll(MemberDecider.endAllSessions(member, SessionEndReason.ROLE_CHANGED,
-                                signIn.idpActor(), signIn.now()));
-                    }
                 }
             }
         } else {
             effectiveRole = idpRole.orElse(member.storedRole());
         }
+        // G4: the IdP now says less than an open session of the member holds: those sessions end.
+        events.addAll(MemberDecider.endSessionsAbove(ws, member, ws.role(effectiveRole).orElse(new Role(effectiveRole, java.util.Set.of())),
+                signIn.idpActor(), signIn.now()));
         return accepted(events, effectiveRole, resolution.reason(), SignInMethod.SAML, signIn, false);
     }
 

@@ -28,8 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public class AcsGuard {
 
     private static final Logger LOG = Logger.getLogger(AcsGuard.class);
-    /** Beyond this many tracked addresses, expired windows are swept before a new one is added. */
+    /** Beyond this many tracked addresses, expired windows are swept (at most once a second). */
     private static final int SWEEP_AT = 10_000;
+    /** Never more than this many: a flood from ever new addresses empties the table rather than the heap. */
+    private static final int MAX_TRACKED = 200_000;
 
     @ConfigMapping(prefix = "jit.saml.unverified")
     public interface Config {
@@ -53,6 +55,7 @@ public class AcsGuard {
     private final Counter throttled;
     private final Map<String, Window> byAddress = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastSample = new ConcurrentHashMap<>();
+    private volatile Instant lastSweep = Instant.EPOCH;
 
     public AcsGuard(Config config, MeterRegistry registry) {
         this.config = config;
@@ -71,11 +74,28 @@ public class AcsGuard {
         return Optional.of(Duration.between(now, window.start().plus(config.window())));
     }
 
-    /** An ACS post from {@code address} failed before any signature verified. */
+    /** An ACS post from {@code address} failed before any signature verified: counted in the metric and against it. */
     public void failed(String address, String workspaceId, String code, Instant now) {
         registry.counter("jit.saml.unverified.rejections", "code", code).increment();
-        if (byAddress.size() >= SWEEP_AT) {
+        count(address, workspaceId, code, now);
+    }
+
+    /**
+     * A response the IdP did sign was refused (expired, replayed, unknown user…): audited as an event, and counted
+     * against the address too, so replaying one's own response cannot write events without bound.
+     */
+    public void refused(String address, String workspaceId, String code, Instant now) {
+        count(address, workspaceId, code, now);
+    }
+
+    private void count(String address, String workspaceId, String code, Instant now) {
+        if (byAddress.size() >= SWEEP_AT && now.isAfter(lastSweep.plusSeconds(1))) {
+            lastSweep = now;
             byAddress.values().removeIf(w -> !now.isBefore(w.start().plus(config.window())));
+            if (byAddress.size() >= MAX_TRACKED) {
+                LOG.warnf("ACS: %d addresses sent unverifiable responses within %s; forgetting them all", byAddress.size(), config.window());
+                byAddress.clear();
+            }
         }
         Window window = byAddress.merge(key(address), new Window(now, 1), (old, fresh) ->
                 now.isBefore(old.start().plus(config.window())) ? new Window(old.start(), old.failures() + 1) : fresh);
@@ -98,7 +118,17 @@ public class AcsGuard {
         return due[0] != null;
     }
 
-    private static String key(String address) {
-        return address == null ? "unknown" : address;
+    /** An IPv4 address, or the /64 of an IPv6 one (a single client easily holds a whole /64). */
+    static String key(String address) {
+        if (address == null) {
+            return "unknown";
+        }
+        if (address.indexOf(':') >= 0) {
+            inet.ipaddr.IPAddress parsed = new inet.ipaddr.IPAddressString(address).getAddress();
+            if (parsed != null && parsed.isIPv6()) {
+                return parsed.toPrefixBlock(64).toCanonicalString();
+            }
+        }
+        return address;
     }
 }

@@ -32,22 +32,19 @@ public record SamlPrincipal(String nameId, String nameIdFormat, String email, St
     }
 
     /**
-     * The values of one attribute (G9, docs/security.md): the first whose Name equals {@code name} (ignoring case);
-     * only when no attribute has that Name, the first whose FriendlyName does. Values of different attributes are
-     * never merged: an IdP that lets users edit an attribute with a chosen FriendlyName (Okta profile fields,
-     * Keycloak user attributes) must not be able to add a role to the one the IdP maps. Empty if there is none.
+     * The values of one attribute (G9, docs/security.md): the one whose Name equals {@code name} (ignoring case);
+     * only when no attribute has that Name, the one whose FriendlyName does. Values of different attributes are never
+     * merged, and when two attributes qualify the answer is empty (the role then resolves as missing): an IdP that
+     * lets users edit an attribute with a chosen FriendlyName (Okta profile fields, Keycloak user attributes) must not
+     * be able to add or replace the role the IdP maps.
      */
     public List<String> attributeValues(String name) {
-        for (SamlAttribute attribute : attributes) {
-            if (attribute.name().equalsIgnoreCase(name)) {
-                return List.copyOf(attribute.values());
-            }
+        List<SamlAttribute> byName = attributes.stream().filter(a -> a.name().equalsIgnoreCase(name)).toList();
+        if (!byName.isEmpty()) {
+            return byName.size() == 1 ? List.copyOf(byName.get(0).values()) : List.of();
         }
-        for (SamlAttribute attribute : attributes) {
-            if (attribute.friendlyName() != null && attribute.friendlyName().equalsIgnoreCase(name)) {
-                return List.copyOf(attribute.values());
-            }
-        }
-        return List.of();
+        List<SamlAttribute> byFriendlyName = attributes.stream()
+                .filter(a -> a.friendlyName() != null && a.friendlyName().equalsIgnoreCase(name)).toList();
+        return byFriendlyName.size() == 1 ? List.copyOf(byFriendlyName.get(0).values()) : List.of();
     }
 }

@@ -83,15 +83,16 @@ public class SamlSignIn {
                 if (!report.signatureVerified()) {
                     return unverified(ws, error.code(), error.message(), report.responseId(), samlResponse, status, correlationId, clientAddress);
                 }
-                return refuse(ws, error.code(), error.message(), null, report.responseId(), report.issuer(), samlResponse, status, correlationId);
+                return refuse(ws, error.code(), error.message(), null, report.responseId(), report.issuer(), samlResponse, status, correlationId,
+                        clientAddress);
             }
             SamlPrincipal principal = report.principal();
-            return decide(workspace, principal, report, samlResponse, correlationId);
+            return decide(workspace, principal, report, samlResponse, correlationId, clientAddress);
         });
     }
 
     private Uni<Result> decide(WorkspaceState workspace, SamlPrincipal principal, ValidationReport report, String samlResponse,
-                               String correlationId) {
+                               String correlationId, String clientAddress) {
         String ws = workspace.workspaceId();
         String memberKey = MemberKeys.normalize(principal.nameId());
         UUID sessionId = UUID.randomUUID();
@@ -114,13 +115,14 @@ public class SamlSignIn {
             }
             SignInOutcome.Rejected rejected = (SignInOutcome.Rejected) done.result();
             return refuse(ws, rejected.code(), rejected.detail(), principal.nameId(), report.responseId(), report.issuer(),
-                    samlResponse, 403, correlationId);
+                    samlResponse, 403, correlationId, clientAddress);
         });
     }
 
     private Uni<Result> refuse(String ws, String code, String message, String nameId, String responseId, String issuer,
-                               String samlResponse, int status, String correlationId) {
+                               String samlResponse, int status, String correlationId, String clientAddress) {
         LOG.infof("sign-in refused: workspace=%s response=%s code=%s", ws, responseId, code);
+        guard.refused(clientAddress, ws, code, clock.instant());
         LoginRejected event = new LoginRejected(code, message, nameId, responseId, issuer, clock.instant());
         EventMetadata metadata = new EventMetadata(ws, issuer == null ? "anonymous" : "idp:" + issuer, correlationId, responseId);
         return members.recordRejection(event, metadata)

@@ -145,16 +145,20 @@ public class TwoFactor {
             // G6: the enrolment secret belongs to the session that shows it. Another pending session of the member
             // (someone else holding the first factor, say) gets a fresh secret instead of seeing this one; the
             // earlier session can then no longer confirm, and shows a new secret when it asks again.
+            // The secret shown is the one this very statement wrote for this session (RETURNING), never a row read
+            // afterwards, which another session may have replaced in between.
             Uni<Factor> factor = found != null && session.sessionId().equals(found.enrolmentSession()) ? Uni.createFrom().item(found)
                     : pool.preparedQuery("INSERT INTO two_factor_credentials (workspace_id, member_key, secret_ciphertext, created_at, enrolment_session_id) "
                                     + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
                                     + "secret_ciphertext = EXCLUDED.secret_ciphertext, enrolment_session_id = EXCLUDED.enrolment_session_id "
-                                    + "WHERE two_factor_credentials.confirmed_at IS NULL")
+                                    + "WHERE two_factor_credentials.confirmed_at IS NULL "
+                                    + "RETURNING secret_ciphertext, confirmed_at, last_used_step, failed_attempts, locked_until, enrolment_session_id")
                             .execute(Tuple.tuple(List.of(ws, key, cipher.encrypt(Totp.newSecret(), owner(ws, key)), utc(clock.instant()),
                                     session.sessionId())))
-                            .flatMap(ignored -> load(pool, ws, key));
+                            .map(TwoFactor::factor);
             return factor.flatMap(f -> {
-                if (f.confirmed()) {
+                // nothing written: the member confirmed an authenticator meanwhile
+                if (f == null || f.confirmed() || !session.sessionId().equals(f.enrolmentSession())) {
                     return Uni.createFrom().item((Challenge) new Verify());
                 }
                 String secret = cipher.decrypt(f.ciphertext(), owner(ws, key));

@@ -2,6 +2,7 @@ package dev.jitprov.session;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * G5 (docs/security.md): password sign-in is throttled per account (workspace and e-mail, known or not) and per
@@ -55,8 +55,10 @@ public class PasswordThrottle {
     private final Pool pool;
     private final Config config;
     private final Counter passwordChecks;
+    private final java.time.Clock clock;
 
-    public PasswordThrottle(Pool pool, Config config, MeterRegistry registry) {
+    public PasswordThrottle(Pool pool, Config config, MeterRegistry registry, java.time.Clock clock) {
+        this.clock = clock;
         this.pool = pool;
         this.config = config;
         this.passwordChecks = Counter.builder("jit.password.checks")
@@ -71,14 +73,56 @@ public class PasswordThrottle {
         return clientAddress == null ? null : "address:" + clientAddress;
     }
 
-    /** How long until the first of these keys that is locked opens again; empty when none is locked. */
-    public Uni<Optional<Duration>> lockedFor(String accountKey, String addressKey, Instant now) {
-        return pool.preparedQuery("SELECT max(locked_until) AS until FROM sign_in_throttle WHERE throttle_key = ANY($1) AND locked_until > $2")
-                .execute(Tuple.of(keys(accountKey, addressKey).toArray(String[]::new), utc(now)))
-                .map(rows -> {
-                    OffsetDateTime until = rows.iterator().next().getOffsetDateTime("until");
-                    return until == null ? Optional.empty() : Optional.of(Duration.between(now, until.toInstant()));
-                });
+    /** The outcome of {@link #reserve}: go ahead (the attempt is already counted as a failure), or wait. */
+    public sealed interface Reservation {
+    }
+
+    public record Reserved() implements Reservation {
+    }
+
+    public record Locked(Duration retryAfter) implements Reservation {
+    }
+
+    /**
+     * Counts this attempt as a failure of both keys before its password is checked, in one transaction holding
+     * their rows: a key already locked refuses it untouched; a key reaching its limit is locked right now, before
+     * the bcrypt. So concurrent attempts (any replica) get at most {@code max-failures} bcrypts, then one per lock
+     * expiry, never a burst. {@link #succeeded} undoes the count of an attempt whose password was right.
+     */
+    public Uni<Reservation> reserve(String accountKey, String addressKey, Instant now) {
+        List<String> keys = keys(accountKey, addressKey);
+        String[] sorted = keys.stream().sorted().toArray(String[]::new);
+        return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO sign_in_throttle (throttle_key, failures, last_failure_at) "
+                                + "SELECT unnest($1::text[]), 0, $2 ON CONFLICT (throttle_key) DO NOTHING")
+                        .execute(Tuple.of(sorted, utc(now)))
+                        .flatMap(ignored -> conn.preparedQuery("SELECT throttle_key, failures, last_failure_at, locked_until FROM sign_in_throttle "
+                                + "WHERE throttle_key = ANY($1) ORDER BY throttle_key FOR UPDATE").execute(Tuple.of(sorted)))
+                        .flatMap(rows -> {
+                            Instant lockedUntil = null;
+                            for (var row : rows) {
+                                OffsetDateTime until = row.getOffsetDateTime("locked_until");
+                                if (until != null && until.toInstant().isAfter(now) && (lockedUntil == null || until.toInstant().isAfter(lockedUntil))) {
+                                    lockedUntil = until.toInstant();
+                                }
+                            }
+                            if (lockedUntil != null) {
+                                return Uni.createFrom().item((Reservation) new Locked(Duration.between(now, lockedUntil)));
+                            }
+                            List<Tuple> updates = new ArrayList<>();
+                            for (var row : rows) {
+                                String key = row.getString("throttle_key");
+                                boolean forgotten = row.getOffsetDateTime("last_failure_at").toInstant().isBefore(now.minus(config.forgetAfter()));
+                                int failures = (forgotten ? 0 : row.getInteger("failures")) + 1;
+                                int limit = key.equals(accountKey) ? config.maxFailures() : config.addressMaxFailures();
+                                Instant lock = failures >= limit ? now.plus(lockAfter(failures - limit)) : null;
+                                if (lock != null) {
+                                    LOG.infof("password sign-in throttled: key=%s failures=%d locked until %s", key, failures, lock);
+                                }
+                                updates.add(Tuple.of(key, failures, utc(now), lock == null ? null : utc(lock)));
+                            }
+                            return conn.preparedQuery("UPDATE sign_in_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE throttle_key = $1")
+                                    .executeBatch(updates).replaceWith((Reservation) new Reserved());
+                        }));
     }
 
     /** Counts a bcrypt verification (the metric shows that locked attempts spend none). */
@@ -86,32 +130,25 @@ public class PasswordThrottle {
         passwordChecks.increment();
     }
 
-    /** A wrong password (or unknown e-mail): counts against both keys and locks those at their limit. */
-    public Uni<Void> failed(String accountKey, String addressKey, Instant now) {
-        Uni<Void> account = count(accountKey, config.maxFailures(), now);
-        return addressKey == null ? account : account.flatMap(ignored -> count(addressKey, config.addressMaxFailures(), now));
+    /**
+     * The password was right: the account's failures are forgotten; the address keeps its earlier ones (it may be
+     * guessing other accounts) but not this attempt's, nor a lock this attempt set.
+     */
+    public Uni<Void> succeeded(String accountKey, String addressKey) {
+        Uni<Void> account = pool.preparedQuery("DELETE FROM sign_in_throttle WHERE throttle_key = $1").execute(Tuple.of(accountKey)).replaceWithVoid();
+        return addressKey == null ? account : account.flatMap(ignored -> pool.preparedQuery(
+                        "UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0), "
+                                + "locked_until = CASE WHEN failures - 1 < $2 THEN NULL ELSE locked_until END WHERE throttle_key = $1")
+                .execute(Tuple.of(addressKey, config.addressMaxFailures())).replaceWithVoid());
     }
 
-    /** The account signed in: its failures are forgotten (the address's are not: it may be guessing other accounts). */
-    public Uni<Void> succeeded(String accountKey) {
-        return pool.preparedQuery("DELETE FROM sign_in_throttle WHERE throttle_key = $1").execute(Tuple.of(accountKey)).replaceWithVoid();
-    }
-
-    private Uni<Void> count(String key, int limit, Instant now) {
-        return pool.preparedQuery("INSERT INTO sign_in_throttle AS t (throttle_key, failures, last_failure_at) VALUES ($1, 1, $2) "
-                        + "ON CONFLICT (throttle_key) DO UPDATE SET failures = CASE WHEN t.last_failure_at < $3 THEN 1 ELSE t.failures + 1 END, "
-                        + "last_failure_at = $2 RETURNING failures")
-                .execute(Tuple.of(key, utc(now), utc(now.minus(config.forgetAfter()))))
-                .flatMap(rows -> {
-                    int failures = rows.iterator().next().getInteger("failures");
-                    if (failures < limit) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    Duration lock = lockAfter(failures - limit);
-                    LOG.infof("password sign-in throttled: key=%s failures=%d locked for %s", key, failures, lock);
-                    return pool.preparedQuery("UPDATE sign_in_throttle SET locked_until = $2 WHERE throttle_key = $1")
-                            .execute(Tuple.of(key, utc(now.plus(lock)))).replaceWithVoid();
-                });
+    /** Rows whose failures are forgotten and whose lock is over go (every e-mail ever tried would stay otherwise). */
+    @Scheduled(skipExecutionIf = dev.jitprov.roles.RoleSkips.UnlessApi.class, every = "10m", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> forgetOld() {
+        Instant now = clock.instant();
+        return pool.preparedQuery("DELETE FROM sign_in_throttle WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until < $2)")
+                .execute(Tuple.of(utc(now.minus(config.forgetAfter())), utc(now))).replaceWithVoid();
     }
 
     /** first-lock × 2^beyond, at most max-lock. */

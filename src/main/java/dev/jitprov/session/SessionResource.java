@@ -88,6 +88,16 @@ public class SessionResource {
         String accountKey = PasswordThrottle.accountKey(ws, key);
         String addressKey = PasswordThrottle.addressKey(clientAddress);
         return workspaces.require(ws)
+                // G5: the attempt is counted before anything else; a locked account or address is refused before the
+                // firewall writes an event or any bcrypt is spent, the same whether the e-mail is known or not.
+                .flatMap(state -> throttle.reserve(accountKey, addressKey, clock.instant()).map(reservation -> {
+                    if (reservation instanceof PasswordThrottle.Locked locked) {
+                        long seconds = Math.max(1, (locked.retryAfter().toMillis() + 999) / 1000);
+                        throw ProblemException.tooManyRequests("too_many_attempts",
+                                "too many failed sign-ins: try again in " + seconds + " seconds", locked.retryAfter());
+                    }
+                    return state;
+                }))
                 // R15: the firewall before the password is even checked.
                 .flatMap(state -> firewall.admit(state, clientAddress, "password").map(refusal -> {
                     if (refusal.isPresent()) {
@@ -95,18 +105,8 @@ public class SessionResource {
                     }
                     return state;
                 }))
-                // G5: a locked account or address is refused before any bcrypt is spent; the answer is the same
-                // whether the e-mail is known or not.
-                .flatMap(state -> throttle.lockedFor(accountKey, addressKey, clock.instant()))
-                .flatMap(locked -> {
-                    if (locked.isPresent()) {
-                        throw ProblemException.tooManyRequests("too_many_attempts",
-                                "too many failed sign-ins: try again in " + Math.max(1, (locked.get().toMillis() + 999) / 1000)
-                                        + " seconds", locked.get());
-                    }
-                    return pool.preparedQuery("SELECT password_hash FROM credentials WHERE workspace_id = $1 AND member_key = $2")
-                            .execute(Tuple.of(ws, key));
-                })
+                .flatMap(state -> pool.preparedQuery("SELECT password_hash FROM credentials WHERE workspace_id = $1 AND member_key = $2")
+                        .execute(Tuple.of(ws, key)))
                 .flatMap(rows -> {
                     String hash = rows.size() == 0 ? DUMMY_HASH : rows.iterator().next().getString("password_hash");
                     boolean known = rows.size() > 0;
@@ -114,8 +114,8 @@ public class SessionResource {
                     return Uni.createFrom().item(() -> BcryptUtil.matches(request.password(), hash) && known)
                             .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
                 })
-                .flatMap(valid -> valid ? throttle.succeeded(accountKey).replaceWith(true)
-                        : throttle.failed(accountKey, addressKey, clock.instant()).replaceWith(false))
+                // a wrong password stays counted (the reservation); a right one undoes it
+                .flatMap(valid -> valid ? throttle.succeeded(accountKey, addressKey).replaceWith(true) : Uni.createFrom().item(false))
                 .flatMap(valid -> {
                     if (!valid) {
                         throw ProblemException.unauthorized("invalid_credentials", "unknown e-mail or wrong password");

@@ -58,7 +58,11 @@ public class Workspaces {
                         return cached;
                     }
                     WorkspaceState state = WorkspaceState.fold(cached, store.decodeAll(newer, WorkspaceEvent.class));
-                    cache.merge(workspaceId, state, (a, b) -> a.version() >= b.version() ? a : b);
+                    // Only what is committed is shared: inside a transaction the read may include this transaction's own
+                    // events, which a rollback takes back; cached, they would hide the event really committed at that version.
+                    if (!(client instanceof SqlConnection)) {
+                        cache.merge(workspaceId, state, (a, b) -> a.version() >= b.version() ? a : b);
+                    }
                     return state;
                 });
     }

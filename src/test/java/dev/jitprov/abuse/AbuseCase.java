@@ -76,6 +76,7 @@ abstract class AbuseCase {
         Victim victim = prepare();
         Map<String, Refusal> refusals = refusals();
         long before = eventsOf(victim).size();
+        String stateBefore = stateOf(victim);
         List<DynamicTest> tests = new ArrayList<>();
         for (Endpoint endpoint : Endpoint.stateChanging()) {
             tests.add(DynamicTest.dynamicTest(endpoint.key(), () -> {
@@ -97,8 +98,32 @@ abstract class AbuseCase {
         tests.add(DynamicTest.dynamicTest("the victim's workspace did not change", () -> {
             List<String> added = eventsOf(victim).subList((int) before, eventsOf(victim).size());
             assertThat(added).as("events the attacks added").allSatisfy(type -> assertThat(ownEventTypes()).contains(type));
+            assertThat(stateOf(victim)).as("state kept beside the log").isEqualTo(stateBefore);
         }));
         return tests.stream();
+    }
+
+    /**
+     * What the events do not show: members and their roles, tokens, passwords, confirmed authenticators, mail
+     * preferences, and the owner's active sessions (a stolen first factor's pending one may end itself), as one
+     * comparable text.
+     */
+    private String stateOf(Victim victim) {
+        StringBuilder state = new StringBuilder();
+        for (String sql : List.of(
+                "SELECT member_key || ' ' || role || ' ' || created_at FROM member_index WHERE workspace_id = $1 ORDER BY 1",
+                "SELECT id || ' ' || coalesce(revoked_at::text, 'live') FROM api_tokens WHERE workspace_id = $1 ORDER BY 1",
+                "SELECT member_key || ' ' || password_hash FROM credentials WHERE workspace_id = $1 ORDER BY 1",
+                "SELECT member_key || ' ' || coalesce(confirmed_at::text, '-') || ' ' || secret_ciphertext FROM two_factor_credentials "
+                        + "WHERE workspace_id = $1 AND confirmed_at IS NOT NULL ORDER BY 1",
+                "SELECT row_to_json(p)::text FROM notification_preferences p WHERE workspace_id = $1",
+                "SELECT session_id::text FROM auth_sessions WHERE workspace_id = $1 AND NOT two_factor_pending AND member_key = '"
+                        + victim.scenario.ownerEmail.toLowerCase() + "' ORDER BY 1")) {
+            pool.preparedQuery(sql).execute(Tuple.of(victim.ws)).await().atMost(Duration.ofSeconds(10))
+                    .forEach(row -> state.append(row.getString(0)).append('\n'));
+            state.append("--\n");
+        }
+        return state.toString();
     }
 
     /** The victim workspace's event types in commit order. */

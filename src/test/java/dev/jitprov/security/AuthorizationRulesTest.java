@@ -84,6 +84,38 @@ class AuthorizationRulesTest {
         }
 
         @Test
+        void g1_aMemberActingAsAdminThroughTheIdpIsOutOfAManagersReach_evenWithALesserStoredRole() {
+            Scenario s = Scenario.withJit("g1-effective", Map.of()); // update user's role OFF: sessions take the IdP's role (R9)
+            String manager = s.signIn("mgr@example.com", "Manager");
+            s.signIn("sid@example.com", "Analyst");
+            String asAdmin = s.signIn("sid@example.com", "Admin");
+            assertThat(s.session(asAdmin)).containsEntry("effectiveRole", "Admin");
+            String sessionId = (String) s.session(asAdmin).get("sessionId");
+
+            as(manager).delete(members(s) + "/" + idOf(s, "sid@example.com")).then().statusCode(403).body("code", equalTo("member_exceeds_caller"));
+            as(manager).body(Map.of("role", "Marketer")).put(members(s) + "/" + idOf(s, "sid@example.com") + "/role")
+                    .then().statusCode(403).body("code", equalTo("member_exceeds_caller"));
+            as(manager).delete("/api/workspaces/" + s.workspaceId + "/sessions/" + sessionId)
+                    .then().statusCode(403).body("code", equalTo("member_exceeds_caller"));
+            assertThat(s.session(asAdmin)).containsEntry("effectiveRole", "Admin");
+        }
+
+        @Test
+        void g1_whatJitHandsOutIsAGrantToo_aDefaultRoleOrMappingBeyondTheCallerIsRefused() {
+            Scenario s = Scenario.withSso("g1-jit-config");
+            s.admin().body(Map.of("name", "SsoAdmin", "permissions", List.of("security-settings:manage", "reports:view")))
+                    .post("/api/workspaces/" + s.workspaceId + "/roles").then().statusCode(201);
+            String sso = s.signInAfterInvite("sso@example.com", "SsoAdmin");
+
+            as(sso).body(Map.of("method", "JIT", "defaultRole", "Admin")).put("/api/workspaces/" + s.workspaceId + "/provisioning")
+                    .then().statusCode(403).body("code", equalTo("role_exceeds_caller"));
+            as(sso).body(Map.of("method", "JIT", "defaultRole", "Analyst", "roleMappings", Map.of("sso-admins", "Admin")))
+                    .put("/api/workspaces/" + s.workspaceId + "/provisioning").then().statusCode(403).body("code", equalTo("role_exceeds_caller"));
+            as(sso).body(Map.of("method", "JIT", "defaultRole", "Analyst")).put("/api/workspaces/" + s.workspaceId + "/provisioning")
+                    .then().statusCode(200);
+        }
+
+        @Test
         void g1_theRolesListSaysWhichRolesTheCallerMayGrant_soTheConsoleOffersOnlyThose() {
             Scenario s = Scenario.withSso("g1-grantable");
             String manager = s.signInAfterInvite("mo@example.com", "Manager");
@@ -159,6 +191,11 @@ class AuthorizationRulesTest {
                 assertThat(e.streamId()).isEqualTo(WorkspaceState.streamId(s.workspaceId));
                 assertThat(e.payload()).contains("\"name\":\"ada's script\"").contains("\"reason\":\"member_deleted: ACCESS_REVOKED\"");
             });
+
+            // even a token the revocation had missed is bound to the life it was made in, not to the key
+            pool.preparedQuery("UPDATE api_tokens SET revoked_at = NULL, revoked_reason = NULL WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(s.workspaceId, "ada@example.com")).await().atMost(java.time.Duration.ofSeconds(10));
+            given().auth().oauth2(token).get(members(s)).then().statusCode(401).body("code", equalTo("invalid_token"));
         }
 
         @Test
@@ -198,8 +235,22 @@ class AuthorizationRulesTest {
                         .then().statusCode(200).extract().path("items.summary");
                 return summaries.stream().anyMatch(summary -> summary.contains("ROLE_CHANGED"));
             });
-            // a promotion would not have ended it: the new session works with the new role
+            // signing in again gives a session with the new role
             assertThat(s.session(s.signIn("dee@example.com"))).containsEntry("effectiveRole", "Analyst");
+        }
+
+        @Test
+        void g4_withUpdateUserRoleOff_aSessionScopedRoleTheIdpNoLongerSendsEndsToo() {
+            Scenario s = Scenario.withJit("g4-idp-off", Map.of()); // sessions take the IdP's role, the stored one stays
+            String asManager = s.signIn("ola@example.com", "Manager");
+            String asAnalyst = s.signIn("ola@example.com", "Analyst");
+
+            given().cookie("jit_session", asManager).get("/api/session").then().statusCode(401);
+            assertThat(s.session(asAnalyst)).containsEntry("effectiveRole", "Analyst");
+            String later = s.signIn("ola@example.com", "Analyst");
+            // the same role again ends nothing
+            assertThat(s.session(asAnalyst)).containsEntry("effectiveRole", "Analyst");
+            assertThat(s.session(later)).containsEntry("effectiveRole", "Analyst");
         }
 
         @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +74,29 @@ class PasswordThrottleTest {
 
         clock.offset(Duration.ofSeconds(31));
         attempt(s, s.ownerEmail, s.ownerPassword, "198.51.100.27").then().statusCode(200);
+    }
+
+    @Test
+    void g5_twentyGuessesSentAtOnceStillGetAtMostFiveBcrypts() throws Exception {
+        Scenario s = Scenario.newWorkspace("g5-burst");
+        double before = passwordChecks();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String address = "198.51.101." + i;
+                answers.add(pool.submit(() -> attempt(s, s.ownerEmail, WRONG, address).statusCode()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(statuses).containsOnly(401, 429);
+            assertThat(statuses.stream().filter(status -> status == 401).count()).isLessThanOrEqualTo(5);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(passwordChecks() - before).isLessThanOrEqualTo(5.0);
     }
 
     @Test
