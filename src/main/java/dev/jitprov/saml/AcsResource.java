@@ -114,11 +114,11 @@ public class AcsResource {
 
     @GET
     @Path("/metadata")
-    @Produces("application/samlmetadata+xml")
+    // IdPs and people ask for it as any of these (Accept */* gets the first, the SAML metadata type)
+    @Produces({"application/samlmetadata+xml", "application/xml", "text/xml"})
     @Operation(summary = "SP metadata of the workspace (entity ID, ACS URL)")
     public Uni<Response> metadata(@PathParam("ws") String ws) {
-        return workspaces.require(ws).map(workspace -> Response.ok(SpMetadata.render(validation.sp(ws), null))
-                .type("application/samlmetadata+xml").build());
+        return workspaces.require(ws).map(workspace -> Response.ok(SpMetadata.render(validation.sp(ws), null)).build());
     }
 
     @GET

@@ -219,6 +219,19 @@ class AcsTest {
         }
 
         @Test
+        void metadataIsServedForEveryXmlTypeIdpsAndPeopleAskFor() {
+            Scenario s = Scenario.withSso("acs-spmeta-accept");
+            for (String accept : List.of("application/samlmetadata+xml", "application/xml", "text/xml")) {
+                given().accept(accept).get("/saml/" + s.workspaceId + "/metadata").then().statusCode(200)
+                        .contentType(containsString(accept)).body(containsString("entityID=\"" + s.sp().entityId() + "\""));
+            }
+            given().accept("*/*").get("/saml/" + s.workspaceId + "/metadata").then().statusCode(200)
+                    .contentType(containsString("application/samlmetadata+xml"));
+            given().accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8").get("/saml/" + s.workspaceId + "/metadata")
+                    .then().statusCode(200);
+        }
+
+        @Test
         void spInitiatedLoginRequiresTheMatchingInResponseTo() {
             Scenario s = Scenario.withJit("acs-sp-init", Map.of());
             Response login = given().redirects().follow(false).get("/saml/" + s.workspaceId + "/login");

@@ -29,12 +29,30 @@ final class DemoWorkspace {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final String publicBaseUrl;
+    private final String operatorToken;
     private final Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** The local run's demo: the service at {@code baseUrl}, which is also its public base URL. */
     DemoWorkspace(String baseUrl, Path dataDir) {
+        this(baseUrl, baseUrl, dataDir, OPERATOR_TOKEN);
+    }
+
+    /**
+     * @param baseUrl       where to call the service
+     * @param publicBaseUrl its jit.public.base-url (SAML URLs derive from it)
+     */
+    DemoWorkspace(String baseUrl, String publicBaseUrl, Path dataDir, String operatorToken) {
         this.baseUrl = baseUrl;
+        this.publicBaseUrl = publicBaseUrl;
+        this.operatorToken = operatorToken;
         this.dir = dataDir.resolve("demo");
+    }
+
+    /** The demo sign-in page written by {@link #prepare()}. */
+    Path signInPage() {
+        return dir.resolve("sign-in.html");
     }
 
     /** Sets up the demo and returns lines to print. */
@@ -48,7 +66,7 @@ final class DemoWorkspace {
             }
         } else {
             String password = "demo-" + java.util.UUID.randomUUID();
-            JsonNode created = call("POST", "/api/workspaces", OPERATOR_TOKEN, Map.of("name", "Demo",
+            JsonNode created = call("POST", "/api/workspaces", operatorToken, Map.of("name", "Demo",
                     "owner", Map.of("email", "owner@demo.test", "password", password)), 201);
             demo.setProperty("id", created.path("id").asText());
             demo.setProperty("ownerEmail", "owner@demo.test");
@@ -66,11 +84,11 @@ final class DemoWorkspace {
                 "certificates", List.of(Certificates.toPem(idp.credentials().certificate())), "active", true), 200);
         call("PUT", "/api/workspaces/" + ws + "/provisioning", token, Map.of("method", "JIT", "defaultRole", "Analyst",
                 "updateUserRole", true, "deleteAtSessionEnd", false), 200);
-        SpSettings sp = new SpSettings(baseUrl + "/saml/" + ws + "/metadata", baseUrl + "/saml/" + ws + "/acs");
+        SpSettings sp = new SpSettings(publicBaseUrl + "/saml/" + ws + "/metadata", publicBaseUrl + "/saml/" + ws + "/acs");
         String response = idp.response().to(sp).nameId("demo.user@demo.test").attribute("email", "demo.user@demo.test")
                 .attribute("role", "Marketer").notOnOrAfter(java.time.Instant.now().plus(Duration.ofHours(1)))
                 .conditionsNotOnOrAfter(java.time.Instant.now().plus(Duration.ofHours(1))).build();
-        Path page = dir.resolve("sign-in.html");
+        Path page = signInPage();
         Files.writeString(page, """
                 <!DOCTYPE html><html><body onload="document.forms[0].submit()">
                 <form method="post" action="%s"><input type="hidden" name="SAMLResponse" value="%s">
@@ -96,7 +114,8 @@ final class DemoWorkspace {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (credential.startsWith("cookie:")) {
-            request.header("Cookie", "jit_session=" + credential.substring("cookie:".length()));
+            // as the console does: cookie-authenticated changes carry the CSRF header
+            request.header("Cookie", "jit_session=" + credential.substring("cookie:".length())).header("X-Requested-With", "jit-console");
         } else {
             request.header("Authorization", "Bearer " + credential);
         }
