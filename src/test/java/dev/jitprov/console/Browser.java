@@ -164,6 +164,18 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /**
+     * Applies {@code action} to the element {@code css} matches, found afresh on every try: the page re-renders its
+     * tables after each change (and a few times more as the views catch up), so an element found earlier may be gone.
+     * {@code action} must return non-null when done; it is retried when it hits a re-rendered element.
+     */
+    public <T> T onFresh(String css, java.util.function.Function<WebElement, T> action) {
+        return until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector(css));
+            return found.isEmpty() ? null : action.apply(found.get(0));
+        });
+    }
+
     /** Clicks {@code refreshId} until nothing matches {@code css}. */
     public void refreshUntilGone(String refreshId, String css) {
         until(d -> {

@@ -148,9 +148,9 @@ class ConsoleTest {
         browser.signOutByCookies();
         signInWithPassword(s);
         browser.open("/console/members");
-        WebElement row = browser.refreshUntil("members-refresh", "#members-table tr[data-email='newbie@example.com']");
-        assertThat(row.getAttribute("data-role")).isEqualTo("Marketer");
-        assertThat(row.findElement(By.cssSelector(".badge.origin")).getText()).isEqualTo("JIT");
+        browser.refreshUntil("members-refresh", "#members-table tr[data-email='newbie@example.com']");
+        assertThat(browser.<String>onFresh("#members-table tr[data-email='newbie@example.com']", row -> row.getAttribute("data-role"))).isEqualTo("Marketer");
+        assertThat(browser.onFresh("#members-table tr[data-email='newbie@example.com'] .badge.origin", WebElement::getText)).isEqualTo("JIT");
         browser.screenshot("members");
         browser.open("/console/audit");
         browser.type("audit-member", "newbie@example.com");
@@ -299,29 +299,42 @@ class ConsoleTest {
         browser.type("invite-name", "Ivy Invitee");
         new Select(browser.visible("invite-role")).selectByVisibleText("Manager");
         browser.click("invite-submit");
-        WebElement invited = browser.refreshUntil("members-refresh", "#members-table tr[data-email='invitee@example.com']");
-        assertThat(invited.getAttribute("data-role")).isEqualTo("Manager");
-        assertThat(invited.findElement(By.cssSelector(".badge.origin")).getText()).isEqualTo("Invited");
+        browser.refreshUntil("members-refresh", "#members-table tr[data-email='invitee@example.com']");
+        assertThat(browser.<String>onFresh("#members-table tr[data-email='invitee@example.com']", row -> row.getAttribute("data-role"))).isEqualTo("Manager");
+        assertThat(browser.onFresh("#members-table tr[data-email='invitee@example.com'] .badge.origin", WebElement::getText)).isEqualTo("Invited");
 
         // Update the JIT member's role: the IdP will override it at the next sign-in, and the page says so.
         browser.idle();
-        WebElement jit = browser.refreshUntil("members-refresh", "#members-table tr[data-email='jit-user@example.com']");
+        browser.refreshUntil("members-refresh", "#members-table tr[data-email='jit-user@example.com']");
+        browser.idle();
         // (a promotion: a demotion would end the member's session, docs/security.md G4, and the force logout below needs it)
-        new Select(jit.findElement(By.className("member-role"))).selectByVisibleText("Manager");
-        jit.findElement(By.className("update-role")).click();
+        browser.onFresh("#members-table tr[data-email='jit-user@example.com']", jit -> {
+            new Select(jit.findElement(By.className("member-role"))).selectByVisibleText("Manager");
+            jit.findElement(By.className("update-role")).click();
+            return true;
+        });
         browser.attributeIs("members-message", "data-code", "idp_overrides_role");
         browser.refreshUntil("members-refresh", "#members-table tr[data-email='jit-user@example.com'][data-role='Manager']");
         browser.screenshot("members-role-warning");
 
         // Force logout of the JIT member's session.
         browser.idle();
-        WebElement session = browser.refreshUntil("members-refresh", "#sessions-table tr[data-member='jit-user@example.com']");
-        session.findElement(By.className("force-logout")).click();
+        browser.refreshUntil("members-refresh", "#sessions-table tr[data-member='jit-user@example.com']");
+        browser.idle();
+        browser.onFresh("#sessions-table tr[data-member='jit-user@example.com'] .force-logout", button -> {
+            button.click();
+            return true;
+        });
         browser.refreshUntilGone("members-refresh", "#sessions-table tr[data-member='jit-user@example.com']");
 
         // Revoke with confirmation.
         browser.idle();
-        browser.refreshUntil("members-refresh", "#members-table tr[data-email='invitee@example.com'] .revoke").click();
+        browser.refreshUntil("members-refresh", "#members-table tr[data-email='invitee@example.com'] .revoke");
+        browser.idle();
+        browser.onFresh("#members-table tr[data-email='invitee@example.com'] .revoke", button -> {
+            button.click();
+            return true;
+        });
         browser.visible("revoke-dialog");
         browser.textContains("revoke-email", "invitee@example.com");
         browser.click("revoke-ok");
@@ -358,8 +371,7 @@ class ConsoleTest {
         s.postAcs(forged).then().statusCode(403);
         browser.click("inspect-last-rejected");
         browser.attributeIs("inspect-decision", "data-outcome", "REFUSED");
-        WebElement failed = browser.until(d -> d.findElements(By.cssSelector("#inspect-checks tr[data-passed='false']")).stream().findFirst().orElse(null));
-        assertThat(failed.findElement(By.className("code")).getText()).isEqualTo("invalid_signature");
+        assertThat(browser.onFresh("#inspect-checks tr[data-passed='false'] .code", WebElement::getText)).isEqualTo("invalid_signature");
         browser.screenshot("inspector-tampered");
 
         // The same pasted.

@@ -46,27 +46,18 @@ public final class LocalStack {
         GreenMail smtp = Infrastructure.smtp(smtpPort);
         started.add(smtp::stop);
 
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java,
-                "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
-                "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
-                "-Dquarkus.datasource.username=postgres",
-                "-Dquarkus.datasource.password=postgres",
-                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "-Dquarkus.mailer.host=127.0.0.1",
-                "-Dquarkus.mailer.port=" + smtpPort,
-                "-Dquarkus.profile=local",
-                "-Djit.public.base-url=http://localhost:" + httpPort,
-                "-jar", app.toString()));
+        Path mailDir = data.resolve("mail");
+        Thread mailPrinter = new Thread(() -> printMail(smtp, mailDir), "local-stack-mail");
+        mailPrinter.setDaemon(true);
+        mailPrinter.start();
         say("starting the service on http://localhost:" + httpPort);
-        service[0] = new ProcessBuilder(command).inheritIO().start();
+        service[0] = new ProcessBuilder(serviceCommand(app, httpPort, postgres, kafka, smtpPort)).inheritIO().start();
         say("""
                 ready in a few seconds:
                   service      http://localhost:%d/   (health: /q/health/ready, API docs: /q/openapi)
                   PostgreSQL   localhost:%d  user postgres, database postgres
                   Kafka        %s  topic provisioning-events
-                  SMTP         localhost:%d  (GreenMail: mail is accepted and kept in memory)
+                  SMTP         localhost:%d  (GreenMail: every mail is printed here and saved in .local-data/mail/)
                 Ctrl-C stops everything.""".formatted(httpPort, pgPort, kafka.bootstrapServers(), smtpPort));
         DemoWorkspace demo = new DemoWorkspace("http://localhost:" + httpPort, data);
         try {
@@ -79,7 +70,49 @@ public final class LocalStack {
         say("service exited with status " + exit);
     }
 
+    /** The command that starts the packaged service against the local stack (LocalRunIT runs the same). */
+    static List<String> serviceCommand(Path app, int httpPort, EmbeddedPostgres postgres, KafkaClusterTestKit kafka, int smtpPort) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ArrayList<>(List.of(java,
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
+                "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
+                "-Dquarkus.datasource.username=postgres",
+                "-Dquarkus.datasource.password=postgres",
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dquarkus.mailer.host=127.0.0.1",
+                "-Dquarkus.mailer.port=" + smtpPort,
+                "-Dquarkus.profile=local",
+                "-Djit.public.base-url=http://localhost:" + httpPort,
+                "-jar", app.toString()));
+    }
+
+    /** Every mail the service sends: one line here, the whole message as an .eml file under {@code dir}. */
+    private static void printMail(GreenMail smtp, Path dir) {
+        int seen = 0;
+        try {
+            Files.createDirectories(dir);
+            while (true) {
+                if (!smtp.waitForIncomingEmail(60_000, seen + 1)) {
+                    continue;
+                }
+                jakarta.mail.internet.MimeMessage[] received = smtp.getReceivedMessages();
+                for (; seen < received.length; seen++) {
+                    jakarta.mail.internet.MimeMessage mail = received[seen];
+                    Path file = dir.resolve(String.format("%05d.eml", seen + 1));
+                    try (var out = Files.newOutputStream(file)) {
+                        mail.writeTo(out);
+                    }
+                    say("mail to " + java.util.Arrays.toString(mail.getAllRecipients()) + ": \"" + mail.getSubject() + "\" (" + file + ")");
+                }
+            }
+        } catch (Exception stopped) {
+            // the SMTP server stopped with the stack
+        }
+    }
+
     private static void stop(Process service, List<AutoCloseable> started) {
+        long begin = System.nanoTime();
         if (service != null && service.isAlive()) {
             service.destroy();
             try {
@@ -91,14 +124,27 @@ public final class LocalStack {
                 Thread.currentThread().interrupt();
             }
         }
-        for (int i = started.size() - 1; i >= 0; i--) {
+        // PostgreSQL, Kafka and SMTP no longer have a client: stop them together, not one after the other
+        List<Thread> stopping = new ArrayList<>();
+        for (AutoCloseable part : started) {
+            Thread t = new Thread(() -> {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    System.err.println("[local-stack] stop failed: " + e);
+                }
+            }, "local-stack-stop-part");
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
             try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.err.println("[local-stack] stop failed: " + e);
+                t.join(TimeUnit.SECONDS.toMillis(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        say("stopped");
+        say("stopped in " + java.time.Duration.ofNanos(System.nanoTime() - begin).toMillis() + " ms");
     }
 
     private static void say(String message) {
