@@ -48,6 +48,32 @@ abstract class AbuseCase {
     /** The operator's endpoints (the operator token from configuration). */
     static final List<String> OPERATOR = List.of("POST /api/workspaces", "POST /api/operator/projections/{name}/rebuild");
 
+    /** The second step of a sign-in, for an attacker with no session, a dead one, or an active one. */
+    static final List<String> TWO_FACTOR_FORMS = List.of("POST /2fa/enroll", "POST /2fa/verify");
+    static final List<String> TWO_FACTOR_API = List.of("POST /api/2fa/enroll", "POST /api/2fa/verify");
+
+    /**
+     * The endpoints anyone may call, as every attacker meets them: a forged response at the ACS, a guessed password,
+     * a logout (of nothing, or of its own session).
+     */
+    static Map<String, Refusal> signInEndpoints() {
+        Map<String, Refusal> map = new java.util.HashMap<>();
+        map.put("POST /saml/{ws}/acs", refused(403, "invalid_signature"));
+        map.put("POST /api/auth/password", refused(401, "invalid_credentials"));
+        map.put("POST /logout", refused(303, null));
+        return map;
+    }
+
+    /** Every refusal of an attacker: the administration API, the operator's endpoints, sign-in, the 2FA step. */
+    static Map<String, Refusal> refusals(Refusal admin, Refusal operator, Refusal twoFactorForms, Refusal twoFactorApi) {
+        Map<String, Refusal> map = all(WORKSPACE_ADMIN, admin);
+        map.putAll(all(OPERATOR, operator));
+        map.putAll(signInEndpoints());
+        map.putAll(all(TWO_FACTOR_FORMS, twoFactorForms));
+        map.putAll(all(TWO_FACTOR_API, twoFactorApi));
+        return map;
+    }
+
     static Map<String, Refusal> all(List<String> endpoints, Refusal refusal) {
         Map<String, Refusal> map = new java.util.HashMap<>();
         endpoints.forEach(e -> map.put(e, refusal));

@@ -28,18 +28,9 @@ class AnalystAbuseTest extends AbuseCase {
 
     @Override
     Map<String, Refusal> refusals() {
-        Map<String, Refusal> refusals = all(WORKSPACE_ADMIN, refused(403, "permission_required"));
-        refusals.putAll(all(OPERATOR, refused(401, "authentication_required")));
-        refusals.put("POST /saml/{ws}/acs", refused(403, "invalid_signature"));
-        refusals.put("POST /api/auth/password", refused(401, "invalid_credentials"));
-        // an active session has no second step to take
-        refusals.put("POST /2fa/enroll", refused(303, null));
-        refusals.put("POST /2fa/verify", refused(303, null));
-        refusals.put("POST /api/2fa/enroll", refused(409, "two_factor_not_pending"));
-        refusals.put("POST /api/2fa/verify", refused(409, "two_factor_not_pending"));
-        // its own session, which it may end
-        refusals.put("POST /logout", refused(303, null));
-        return refusals;
+        // an active session has no second step to take (the forms send it home); its own session it may end
+        return refusals(refused(403, "permission_required"), refused(401, "authentication_required"),
+                refused(303, null), refused(409, "two_factor_not_pending"));
     }
 
     @Override

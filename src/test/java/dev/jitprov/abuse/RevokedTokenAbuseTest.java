@@ -39,15 +39,7 @@ class RevokedTokenAbuseTest extends AbuseCase {
 
     @Override
     Map<String, Refusal> refusals() {
-        Map<String, Refusal> refusals = all(WORKSPACE_ADMIN, refused(401, "invalid_token"));
-        refusals.putAll(all(OPERATOR, refused(403, "invalid_operator_token")));
-        refusals.put("POST /saml/{ws}/acs", refused(403, "invalid_signature"));
-        refusals.put("POST /api/auth/password", refused(401, "invalid_credentials"));
-        refusals.put("POST /2fa/enroll", refused(401, "authentication_required"));
-        refusals.put("POST /2fa/verify", refused(401, "authentication_required"));
-        refusals.put("POST /api/2fa/enroll", refused(401, "authentication_required"));
-        refusals.put("POST /api/2fa/verify", refused(401, "authentication_required"));
-        refusals.put("POST /logout", refused(303, null));
-        return refusals;
+        return refusals(refused(401, "invalid_token"), refused(403, "invalid_operator_token"),
+                refused(401, "authentication_required"), refused(401, "authentication_required"));
     }
 }

@@ -57,16 +57,11 @@ class StolenFirstFactorAbuseTest extends AbuseCase {
 
     @Override
     Map<String, Refusal> refusals() {
-        Map<String, Refusal> refusals = all(WORKSPACE_ADMIN, refused(401, "two_factor_required"));
-        refusals.putAll(all(OPERATOR, refused(401, "authentication_required")));
-        refusals.put("POST /saml/{ws}/acs", refused(403, "invalid_signature"));
-        refusals.put("POST /api/auth/password", refused(401, "invalid_credentials"));
-        // the forms need the page's CSRF token, which only the owner's browser page has
-        refusals.put("POST /2fa/enroll", refused(403, "csrf_invalid"));
-        refusals.put("POST /2fa/verify", refused(403, "csrf_invalid"));
+        Map<String, Refusal> refusals = refusals(refused(401, "two_factor_required"), refused(401, "authentication_required"),
+                // the forms need the page's CSRF token, which only the owner's browser page has
+                refused(403, "csrf_invalid"), null);
         refusals.put("POST /api/2fa/enroll", refused(409, "two_factor_already_enrolled"));
         refusals.put("POST /api/2fa/verify", refused(401, "two_factor_invalid"));
-        refusals.put("POST /logout", refused(303, null));
         return refusals;
     }
 

@@ -1,8 +1,6 @@
 package dev.jitprov.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jitprov.roles.Role;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManifestTest {
 
     private static final Path DEPLOY = Path.of("deploy");
-    private static final YAMLMapper YAML = new YAMLMapper();
     private static Properties application;
     private static String applicationText;
     private static Map<Path, List<JsonNode>> files;
@@ -346,16 +343,7 @@ class ManifestTest {
     }
 
     private static List<JsonNode> documents(String text) throws IOException {
-        List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
-            while (it.hasNext()) {
-                JsonNode doc = it.next();
-                if (doc != null && !doc.isNull() && !doc.isMissingNode() && doc.size() > 0) {
-                    docs.add(doc);
-                }
-            }
-        }
-        return docs;
+        return RenderedManifests.documents(text);
     }
 
     private static String kustomize(Path overlay) throws Exception {
