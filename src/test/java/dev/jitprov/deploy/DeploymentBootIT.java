@@ -64,19 +64,48 @@ class DeploymentBootIT {
         }
     }
 
+    /** The environment the Deployment gives its container, with the cluster's addresses pointed at the test's. */
+    private static Map<String, String> localEnvironment(List<JsonNode> docs, JsonNode deployment) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(RenderedManifests.environment(docs, deployment));
+        // the cluster's addresses become the test's; every other value is the manifest's own
+        assertThat(env).containsKeys("DB_REACTIVE_URL", "DB_JDBC_URL", "KAFKA_BOOTSTRAP_SERVERS", "SMTP_HOST", "SMTP_PORT");
+        env.put("DB_REACTIVE_URL", Infrastructure.reactiveUrl(postgres));
+        env.put("DB_JDBC_URL", Infrastructure.jdbcUrl(postgres));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("SMTP_HOST", "127.0.0.1");
+        env.put("SMTP_PORT", String.valueOf(smtpPort));
+        return env;
+    }
+
+    @org.junit.jupiter.api.Test
+    void anOverlayThatLeavesTheTrustedProxiesPlaceholderDoesNotStart() throws Exception {
+        List<JsonNode> prod = RenderedManifests.render("prod");
+        JsonNode api = RenderedManifests.named(prod, "Deployment", "jit-api").orElseThrow();
+        Map<String, String> env = localEnvironment(prod, api);
+        env.put("JIT_FIREWALL_TRUSTED_PROXIES", RenderedManifests.documents(Files.readString(RenderedManifests.DEPLOY.resolve("base/configmap.yaml")))
+                .get(0).path("data").path("JIT_FIREWALL_TRUSTED_PROXIES").asText());
+        assertThat(env.get("JIT_FIREWALL_TRUSTED_PROXIES")).startsWith("REPLACE-ME");
+        Path log = Path.of("target", "boot-placeholder.log");
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
+                "-Dquarkus.http.port=" + freePort(), "-jar", APP.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process service = builder.start();
+        boolean exited = service.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) {
+            service.destroyForcibly();
+        }
+        assertThat(exited).as("it refused to start:\n%s", tail(log)).isTrue();
+        assertThat(service.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("JIT_FIREWALL_TRUSTED_PROXIES");
+    }
+
     @TestFactory
     Stream<DynamicTest> everyRoleOfTheProdOverlayStartsWithTheEnvironmentItsDeploymentGivesIt() throws Exception {
         List<JsonNode> prod = RenderedManifests.render("prod");
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode deployment : RenderedManifests.serviceDeployments(prod)) {
-            Map<String, String> env = new java.util.LinkedHashMap<>(RenderedManifests.environment(prod, deployment));
-            // the cluster's addresses become the test's; every other value is the manifest's own
-            assertThat(env).containsKeys("DB_REACTIVE_URL", "DB_JDBC_URL", "KAFKA_BOOTSTRAP_SERVERS", "SMTP_HOST", "SMTP_PORT");
-            env.put("DB_REACTIVE_URL", Infrastructure.reactiveUrl(postgres));
-            env.put("DB_JDBC_URL", Infrastructure.jdbcUrl(postgres));
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("SMTP_HOST", "127.0.0.1");
-            env.put("SMTP_PORT", String.valueOf(smtpPort));
+            Map<String, String> env = localEnvironment(prod, deployment);
             tests.add(DynamicTest.dynamicTest(RenderedManifests.name(deployment) + " (JIT_ROLES=" + env.get("JIT_ROLES") + ")",
                     () -> bootsReady(RenderedManifests.name(deployment), env)));
         }

@@ -200,8 +200,10 @@ class RenderedManifestsTest {
             for (String kind : List.of("PodDisruptionBudget", "PodMonitor")) {
                 for (JsonNode o : ofKind(docs, kind)) {
                     Map<String, String> selector = map(o.path("spec").path("selector").path("matchLabels"));
-                    boolean isDatabase = selector.containsKey("cnpg.io/cluster");
-                    assertThat(isDatabase || deployments.stream().anyMatch(d -> labels(d.path("spec").path("template")).entrySet().containsAll(selector.entrySet())))
+                    // CloudNativePG labels its instance pods cnpg.io/cluster=<Cluster name>
+                    boolean database = selector.containsKey("cnpg.io/cluster")
+                            && named(docs, "Cluster", selector.get("cnpg.io/cluster")).isPresent();
+                    assertThat(database || deployments.stream().anyMatch(d -> labels(d.path("spec").path("template")).entrySet().containsAll(selector.entrySet())))
                             .as("%s %s %s selects pods", overlay, kind, name(o)).isTrue();
                 }
             }
@@ -215,6 +217,47 @@ class RenderedManifestsTest {
                         assertThat(named(docs, "Service", p.path("backend").path("service").path("name").asText())).as(overlay).isPresent()));
             }
         });
+    }
+
+    /** Ports of the pods PodMonitors scrape: the service's "http" and CloudNativePG's instance "metrics" port. */
+    private static final Map<String, Integer> SCRAPED_PORTS = Map.of("http", 8080, "metrics", 9187);
+
+    @Test
+    void everyPodMonitorsPodsAcceptTheScraperThroughTheirNetworkPolicies() {
+        RENDERED.forEach((overlay, docs) -> ofKind(docs, "PodMonitor").forEach(monitor -> {
+            Map<String, String> pods = map(monitor.path("spec").path("selector").path("matchLabels"));
+            for (JsonNode endpoint : monitor.path("spec").path("podMetricsEndpoints")) {
+                int port = SCRAPED_PORTS.get(endpoint.path("port").asText());
+                List<JsonNode> policies = ofKind(docs, "NetworkPolicy").stream()
+                        .filter(p -> pods.entrySet().containsAll(map(p.path("spec").path("podSelector").path("matchLabels")).entrySet()))
+                        .filter(p -> p.path("spec").path("policyTypes").toString().contains("Ingress")).toList();
+                boolean open = policies.isEmpty() || policies.stream().anyMatch(p -> allowsFromNamespace(p, "monitoring", port));
+                assertThat(open).as("%s: pods of PodMonitor %s accept port %d from namespace monitoring", overlay, name(monitor), port).isTrue();
+            }
+        }));
+    }
+
+    private static boolean allowsFromNamespace(JsonNode policy, String namespace, int port) {
+        for (JsonNode rule : policy.path("spec").path("ingress")) {
+            boolean from = false;
+            for (JsonNode peer : rule.path("from")) {
+                from |= namespace.equals(peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText());
+            }
+            boolean onPort = rule.path("ports").isEmpty();
+            for (JsonNode p : rule.path("ports")) {
+                onPort |= p.path("port").asInt() == port;
+            }
+            if (from && onPort) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void noPlaceholderReachesADeployment() {
+        RENDERED.forEach((overlay, docs) -> serviceDeployments(docs).forEach(d -> environment(docs, d).forEach((variable, value) ->
+                assertThat(value).as("%s %s %s", overlay, name(d), variable).doesNotContain("REPLACE-ME"))));
     }
 
     @Test
