@@ -87,7 +87,16 @@ public class Authorization {
         }
     }
 
-    private Uni<Caller> bySession(String secret) {
+    /** A live session that authenticates (its second factor done) and the permissions of its effective role. */
+    public record ActiveSession(BrowserSessions.LiveSession session, Set<String> permissions) {
+    }
+
+    /**
+     * What a session cookie authenticates, for the administration API and for {@code /api/session} alike:
+     * {@code 401 session_invalid} when it ended or expired, {@code 401 two_factor_required} while it waits for its
+     * second factor (R14).
+     */
+    public Uni<ActiveSession> activeSession(String secret) {
         return sessions.find(secret, clock.instant()).flatMap(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().failure(ProblemException.unauthorized("session_invalid",
@@ -98,10 +107,13 @@ public class Authorization {
                 return Uni.createFrom().failure(ProblemException.unauthorized(TWO_FACTOR_REQUIRED,
                         "complete two-factor authentication first (/2fa in a browser, /api/2fa for API clients)"));
             }
-            return workspaces.load(pool, session.workspaceId()).map(ws ->
-                    new Caller(session.workspaceId(), session.memberKey(), session.effectiveRole(),
-                            permissionsOf(ws, session.effectiveRole()), session.sessionId(), false));
+            return workspaces.load(pool, session.workspaceId()).map(ws -> new ActiveSession(session, permissionsOf(ws, session.effectiveRole())));
         });
+    }
+
+    private Uni<Caller> bySession(String secret) {
+        return activeSession(secret).map(active -> new Caller(active.session().workspaceId(), active.session().memberKey(),
+                active.session().effectiveRole(), active.permissions(), active.session().sessionId(), false));
     }
 
     private Uni<Caller> byToken(String token) {
@@ -122,7 +134,7 @@ public class Authorization {
                 });
     }
 
-    public static Set<String> permissionsOf(WorkspaceState ws, String roleName) {
+    static Set<String> permissionsOf(WorkspaceState ws, String roleName) {
         return ws.role(roleName).map(Role::permissions).orElse(Set.of());
     }
 }

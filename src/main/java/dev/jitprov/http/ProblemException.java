@@ -27,7 +27,12 @@ public class ProblemException extends RuntimeException {
 
     /** Seconds a client should wait before trying again, or null. */
     public Long retryAfterSeconds() {
-        return retryAfter == null ? null : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return retryAfter == null ? null : wholeSeconds(retryAfter);
+    }
+
+    /** A wait in whole seconds as {@code Retry-After} and messages give it: rounded up, at least 1. */
+    public static long wholeSeconds(java.time.Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     public static ProblemException badRequest(String code, String detail) {

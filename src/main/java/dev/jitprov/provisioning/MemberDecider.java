@@ -165,17 +165,21 @@ public final class MemberDecider {
     static List<MemberEvent> endSessionsAbove(WorkspaceState ws, MemberState member, Role to, Actor actor, Instant now) {
         List<MemberEvent> events = new ArrayList<>();
         for (ActiveSession s : member.sessions().values()) {
-            Role effective = ws.role(s.effectiveRole()).orElse(new Role(String.valueOf(s.effectiveRole()), Set.of()));
-            if (GrantRules.isDemotion(effective, to)) {
+            if (GrantRules.isDemotion(roleOrNothing(ws, s.effectiveRole()), to)) {
                 events.add(new SessionEnded(s.sessionId(), SessionEndReason.ROLE_CHANGED, actor, now));
             }
         }
         return events;
     }
 
-    /** The member's stored role; a name no longer defined grants nothing. */
-    public static Role storedRoleOf(WorkspaceState ws, MemberState member) {
-        return ws.role(member.storedRole()).orElse(new Role(String.valueOf(member.storedRole()), Set.of()));
+    /** The member's stored role. */
+    private static Role storedRoleOf(WorkspaceState ws, MemberState member) {
+        return roleOrNothing(ws, member.storedRole());
+    }
+
+    /** The role of that name; a name no longer defined grants nothing. */
+    static Role roleOrNothing(WorkspaceState ws, String name) {
+        return ws.role(name).orElse(new Role(String.valueOf(name), Set.of()));
     }
 
     private static void requireNotMember(MemberState member) {

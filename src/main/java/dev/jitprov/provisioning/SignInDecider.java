@@ -64,7 +64,7 @@ public final class SignInDecider {
             effectiveRole = idpRole.orElse(member.storedRole());
         }
         // G4: the IdP now says less than an open session of the member holds: those sessions end.
-        events.addAll(MemberDecider.endSessionsAbove(ws, member, ws.role(effectiveRole).orElse(new Role(effectiveRole, java.util.Set.of())),
+        events.addAll(MemberDecider.endSessionsAbove(ws, member, MemberDecider.roleOrNothing(ws, effectiveRole),
                 signIn.idpActor(), signIn.now()));
         return accepted(events, effectiveRole, resolution.reason(), SignInMethod.SAML, signIn, false);
     }

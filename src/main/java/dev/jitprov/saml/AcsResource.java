@@ -71,7 +71,7 @@ public class AcsResource {
         // G10: an address that keeps posting what no signature verifies is turned away before any parsing.
         Optional<java.time.Duration> blocked = guard.blocked(clientAddress, clock.instant());
         if (blocked.isPresent()) {
-            long seconds = Math.max(1, (blocked.get().toMillis() + 999) / 1000);
+            long seconds = ProblemException.wholeSeconds(blocked.get());
             return Uni.createFrom().item(Response.fromResponse(errors.respond(headers, 429, "too_many_requests", "Sign-in refused",
                     "Too many sign-in responses from your address could not be verified. Try again in " + seconds + " seconds.", null))
                     .header("Retry-After", String.valueOf(seconds)).build());

@@ -23,7 +23,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -287,19 +286,13 @@ public class TwoFactor {
     private Step fail(Factor factor, String reason, Instant now) {
         int failures = factor.failedAttempts() + 1;
         if (failures >= config.maxAttempts()) {
-            return new Step.Fail(reason, failures, now.plus(lockFor(failures - config.maxAttempts())));
+            // G6: the first lock at the limit, twice as long for every failure beyond it
+            return new Step.Fail(reason, failures, now.plus(Lockouts.doubling(config.lockDuration(), failures - config.maxAttempts(),
+                    config.maxLockDuration())));
         }
         return new Step.Fail(reason, failures, null);
     }
 
-    /** G6: lock-duration at the limit, doubling with every failure beyond it, at most max-lock-duration. */
-    Duration lockFor(int beyondLimit) {
-        Duration lock = config.lockDuration();
-        for (int i = 0; i < beyondLimit && lock.compareTo(config.maxLockDuration()) < 0; i++) {
-            lock = lock.multipliedBy(2);
-        }
-        return lock.compareTo(config.maxLockDuration()) > 0 ? config.maxLockDuration() : lock;
-    }
 
     private static Refused locked(Instant until) {
         return new Refused(429, TWO_FACTOR_LOCKED, "too many wrong codes: two-factor authentication is locked until " + until, until);

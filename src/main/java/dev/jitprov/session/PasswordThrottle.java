@@ -1,5 +1,6 @@
 package dev.jitprov.session;
 
+import dev.jitprov.security.Lockouts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -114,7 +115,7 @@ public class PasswordThrottle {
                                 boolean forgotten = row.getOffsetDateTime("last_failure_at").toInstant().isBefore(now.minus(config.forgetAfter()));
                                 int failures = (forgotten ? 0 : row.getInteger("failures")) + 1;
                                 int limit = key.equals(accountKey) ? config.maxFailures() : config.addressMaxFailures();
-                                Instant lock = failures >= limit ? now.plus(lockAfter(failures - limit)) : null;
+                                Instant lock = failures >= limit ? now.plus(Lockouts.doubling(config.firstLock(), failures - limit, config.maxLock())) : null;
                                 if (lock != null) {
                                     LOG.infof("password sign-in throttled: key=%s failures=%d locked until %s", key, failures, lock);
                                 }
@@ -149,15 +150,6 @@ public class PasswordThrottle {
         Instant now = clock.instant();
         return pool.preparedQuery("DELETE FROM sign_in_throttle WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until < $2)")
                 .execute(Tuple.of(utc(now.minus(config.forgetAfter())), utc(now))).replaceWithVoid();
-    }
-
-    /** first-lock × 2^beyond, at most max-lock. */
-    Duration lockAfter(int beyondLimit) {
-        Duration lock = config.firstLock();
-        for (int i = 0; i < beyondLimit && lock.compareTo(config.maxLock()) < 0; i++) {
-            lock = lock.multipliedBy(2);
-        }
-        return lock.compareTo(config.maxLock()) > 0 ? config.maxLock() : lock;
     }
 
     private static List<String> keys(String accountKey, String addressKey) {

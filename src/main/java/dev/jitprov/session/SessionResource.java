@@ -59,11 +59,13 @@ public class SessionResource {
     private final CookieFactory cookies;
     private final SessionConfig config;
     private final PasswordThrottle throttle;
+    private final Authorization authorization;
     private final Clock clock;
     private final Firewall firewall;
 
     public SessionResource(Pool pool, Workspaces workspaces, MemberStreams members, BrowserSessions sessions, CookieFactory cookies,
-                           SessionConfig config, PasswordThrottle throttle, Clock clock, Firewall firewall) {
+                           SessionConfig config, PasswordThrottle throttle, Authorization authorization, Clock clock, Firewall firewall) {
+        this.authorization = authorization;
         this.pool = pool;
         this.workspaces = workspaces;
         this.members = members;
@@ -92,9 +94,8 @@ public class SessionResource {
                 // firewall writes an event or any bcrypt is spent, the same whether the e-mail is known or not.
                 .flatMap(state -> throttle.reserve(accountKey, addressKey, clock.instant()).map(reservation -> {
                     if (reservation instanceof PasswordThrottle.Locked locked) {
-                        long seconds = Math.max(1, (locked.retryAfter().toMillis() + 999) / 1000);
-                        throw ProblemException.tooManyRequests("too_many_attempts",
-                                "too many failed sign-ins: try again in " + seconds + " seconds", locked.retryAfter());
+                        throw ProblemException.tooManyRequests("too_many_attempts", "too many failed sign-ins: try again in "
+                                + ProblemException.wholeSeconds(locked.retryAfter()) + " seconds", locked.retryAfter());
                     }
                     return state;
                 }))
@@ -167,16 +168,10 @@ public class SessionResource {
         if (cookie == null) {
             throw ProblemException.unauthorized("authentication_required", "no session cookie");
         }
-        return sessions.find(cookie.getValue(), clock.instant()).flatMap(found -> {
-            BrowserSessions.LiveSession s = found.orElseThrow(() ->
-                    ProblemException.unauthorized("session_invalid", "the session has ended or expired; sign in again"));
-            if (s.twoFactorPending()) {
-                throw ProblemException.unauthorized(Authorization.TWO_FACTOR_REQUIRED,
-                        "complete two-factor authentication first (/2fa in a browser, /api/2fa for API clients)");
-            }
-            return workspaces.load(pool, s.workspaceId()).map(ws -> new SessionView(s.sessionId(), s.workspaceId(),
-                    MemberStreams.memberId(s.workspaceId(), s.memberKey()), s.memberKey(), s.effectiveRole(),
-                    Authorization.permissionsOf(ws, s.effectiveRole()), s.expiresAt()));
+        return authorization.activeSession(cookie.getValue()).map(active -> {
+            BrowserSessions.LiveSession s = active.session();
+            return new SessionView(s.sessionId(), s.workspaceId(), MemberStreams.memberId(s.workspaceId(), s.memberKey()), s.memberKey(),
+                    s.effectiveRole(), active.permissions(), s.expiresAt());
         });
     }
 

@@ -74,6 +74,11 @@ abstract class AbuseCase {
         return map;
     }
 
+    /** Requests with a session cookie, the console's CSRF header included (an attacker holding the cookie sends it too). */
+    static RequestSpecification withSession(String cookie) {
+        return io.restassured.RestAssured.given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console");
+    }
+
     static Map<String, Refusal> all(List<String> endpoints, Refusal refusal) {
         Map<String, Refusal> map = new java.util.HashMap<>();
         endpoints.forEach(e -> map.put(e, refusal));

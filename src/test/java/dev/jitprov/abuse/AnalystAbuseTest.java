@@ -6,7 +6,6 @@ import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import java.util.Set;
 
-import static io.restassured.RestAssured.given;
 
 /** A signed-in member of the victim's workspace with the least role (Analyst: reports:view only). */
 @QuarkusTest
@@ -23,7 +22,7 @@ class AnalystAbuseTest extends AbuseCase {
 
     @Override
     RequestSpecification attacker() {
-        return given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console");
+        return withSession(cookie);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.restassured.specification.RequestSpecification;
 
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
 
 /** An admin demoted to Analyst by the owner, still holding the session it opened as an admin (G4). */
 @QuarkusTest
@@ -27,7 +26,7 @@ class DemotedAdminAbuseTest extends AbuseCase {
 
     @Override
     RequestSpecification attacker() {
-        return given().cookie("jit_session", staleCookie).header("X-Requested-With", "jit-console");
+        return withSession(staleCookie);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import java.util.Set;
 
-import static io.restassured.RestAssured.given;
 
 /**
  * A Manager (team:manage and every other permission but security-settings:manage): it may run the Members page,
@@ -26,7 +25,7 @@ class ManagerAbuseTest extends AbuseCase {
 
     @Override
     RequestSpecification attacker() {
-        return given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console");
+        return withSession(cookie);
     }
 
     @Override

@@ -22,7 +22,7 @@ class RevokedTokenAbuseTest extends AbuseCase {
         Victim victim = Victim.create("abuse-revoked-token");
         var s = victim.scenario;
         String cookie = s.signInAfterInvite("rex@example.com", "Admin");
-        deadToken = given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console").contentType("application/json")
+        deadToken = withSession(cookie).contentType("application/json")
                 .body(Map.of("name", "rex's laptop")).post("/api/workspaces/" + s.workspaceId + "/tokens")
                 .then().statusCode(201).extract().path("token");
         s.admin().delete("/api/workspaces/" + s.workspaceId + "/members/" + MemberStreams.memberId(s.workspaceId, "rex@example.com"))

@@ -30,7 +30,7 @@ class StolenFirstFactorAbuseTest extends AbuseCase {
         // the owner enrolled its authenticator long ago
         String ownerCookie = passwordSignIn(victim);
         String secret = given().cookie("jit_session", ownerCookie).get("/api/2fa").then().statusCode(200).extract().path("secret");
-        given().cookie("jit_session", ownerCookie).header("X-Requested-With", "jit-console").contentType(ContentType.JSON)
+        withSession(ownerCookie).contentType(ContentType.JSON)
                 .body(Map.of("code", code(secret))).post("/api/2fa/enroll").then().statusCode(200);
         pendingCookie = passwordSignIn(victim);
         return victim;
@@ -52,7 +52,7 @@ class StolenFirstFactorAbuseTest extends AbuseCase {
 
     @Override
     RequestSpecification attacker() {
-        return given().cookie("jit_session", pendingCookie).header("X-Requested-With", "jit-console");
+        return withSession(pendingCookie);
     }
 
     @Override

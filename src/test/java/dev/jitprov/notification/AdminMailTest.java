@@ -9,8 +9,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import jakarta.mail.Address;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -215,15 +212,7 @@ class AdminMailTest {
     }
 
     private static List<MimeMessage> mailsTo(String recipient, String subjectPrefix) {
-        return Arrays.stream(TestStack.smtp().getReceivedMessages()).filter(m -> {
-            try {
-                Address[] to = m.getAllRecipients();
-                return to != null && Arrays.stream(to).anyMatch(a -> a.toString().equalsIgnoreCase(recipient))
-                        && m.getSubject() != null && m.getSubject().startsWith(subjectPrefix);
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return dev.jitprov.support.Mails.to(recipient, subjectPrefix);
     }
 
     private static void redeliver(String key, String type) throws Exception {

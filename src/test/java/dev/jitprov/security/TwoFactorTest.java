@@ -429,15 +429,7 @@ class TwoFactorTest {
         }
 
         private static List<jakarta.mail.internet.MimeMessage> lockMailsTo(String recipient) {
-            return java.util.Arrays.stream(dev.jitprov.stack.TestStack.smtp().getReceivedMessages()).filter(m -> {
-                try {
-                    return m.getAllRecipients() != null && java.util.Arrays.stream(m.getAllRecipients())
-                            .anyMatch(a -> a.toString().equalsIgnoreCase(recipient))
-                            && m.getSubject().startsWith("Two-factor sign-in locked for lou@example.com");
-                } catch (jakarta.mail.MessagingException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
+            return dev.jitprov.support.Mails.to(recipient, "Two-factor sign-in locked for lou@example.com");
         }
     }
 
