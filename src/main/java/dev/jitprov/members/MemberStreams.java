@@ -247,6 +247,10 @@ public class MemberStreams {
         } else if (event instanceof RoleChanged e) {
             return conn.preparedQuery("UPDATE member_index SET role = $3 WHERE workspace_id = $1 AND member_key = $2")
                     .execute(Tuple.of(ws, key, e.to())).replaceWithVoid();
+        } else if (event instanceof MemberEvent.NotificationPreferenceChanged e) {
+            // read by the notifier when it picks the recipients of new-member mails (R16)
+            return conn.preparedQuery("UPDATE member_index SET new_member_mails = $3 WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(ws, key, e.newMemberMails())).replaceWithVoid();
         } else if (event instanceof SessionStarted e) {
             // the workspace this transaction decided with says whether the session waits for a second factor (R14)
             return sessions.open(conn, UUID.fromString(e.sessionId()), ws, key, e.effectiveRole(), e.startedAt(), e.expiresAt(),
@@ -290,7 +294,8 @@ public class MemberStreams {
                             boolean temporary, java.time.Instant at) {
         return conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
                         + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
-                        + "email = EXCLUDED.email, role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, created_at = EXCLUDED.created_at")
+                        + "email = EXCLUDED.email, role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, created_at = EXCLUDED.created_at, "
+                        + "new_member_mails = true")
                 .execute(Tuple.tuple(List.of(ws, key, memberId(ws, key), email, role, origin.name(), temporary,
                         OffsetDateTime.ofInstant(at, ZoneOffset.UTC))))
                 .replaceWithVoid();

@@ -17,9 +17,13 @@ public class AdminMails {
 
     public static native MailTemplateInstance jitDisabled(String workspace, String actor, String at);
 
-    public static native MailTemplateInstance memberDigest(String workspace, java.util.List<DigestEntry> members);
+    public static native MailTemplateInstance jitUpdated(String workspace, String actor, String defaultRole, String changed, String at);
+
+    /** Members created by JIT in one window or one day: {@code count} in all, the first of them listed, {@code more} not. */
+    public static native MailTemplateInstance memberSummary(String workspace, int count, java.util.List<DigestEntry> members, int more,
+                                                            String link, boolean digest);
 
     public static native MailTemplateInstance twoFactorLocked(String workspace, String member, int failures, String until, String at);
 
-    public static native MailTemplateInstance memberProvisioned(String workspace, String email, String role, boolean temporary, String at);
+    public static native MailTemplateInstance memberProvisioned(String workspace, String email, String role, boolean temporary, String at, String link);
 }

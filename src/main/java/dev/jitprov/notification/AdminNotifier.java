@@ -14,6 +14,7 @@ import dev.jitprov.provisioning.MemberOrigin;
 import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningEnabled;
+import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningUpdated;
 import dev.jitprov.provisioning.WorkspaceState;
 import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
@@ -27,21 +28,26 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Queues an e-mail to every admin (holder of {@code security-settings:manage}) when JIT is enabled or disabled and
- * when a member is created by JIT (R16). It only writes {@code notification_outbox} rows, in the
- * {@link ProcessedEvents} transaction of the events (one Kafka poll per transaction) and with {@code UNIQUE (event_id, recipient)}, so a redelivered
- * event queues nothing new; {@link MailSender} sends them. Being downstream of Kafka, nothing here can delay or
- * fail a sign-in.
+ * Queues the e-mails of the admins (holders of {@code security-settings:manage}) when JIT is enabled, updated or
+ * disabled, when a member's second factor is locked, and when members are created by JIT (R16). It only writes
+ * {@code notification_outbox} rows, in the {@link ProcessedEvents} transaction of the events (one Kafka poll per
+ * transaction), so a redelivered event queues nothing new; {@link MailSender} sends them. Being downstream of Kafka,
+ * nothing here can delay or fail a sign-in.
+ *
+ * <p>Configuration and security mails go to every admin, one per event (priority CONFIGURATION). New-member mails
+ * are coalesced per admin by {@link NewMemberMailQueue} and skip the admins who turned them off.
  *
  * <p>Admins are read from the member index when the event is consumed (normally seconds after it happened); an
  * event replayed much later reaches the admins of that time.
@@ -53,8 +59,8 @@ public class AdminNotifier {
     public static final String CONSUMER = "admin-notifications";
 
     private static final Logger LOG = Logger.getLogger(AdminNotifier.class);
-    private static final Set<Class<?>> NOTIFIED = Set.of(ProvisioningEnabled.class, ProvisioningDisabled.class, UserProvisioned.class,
-            TwoFactorFailed.class);
+    private static final Set<Class<?>> NOTIFIED = Set.of(ProvisioningEnabled.class, ProvisioningUpdated.class, ProvisioningDisabled.class,
+            UserProvisioned.class, TwoFactorFailed.class);
 
     private final Pool pool;
     private final ProcessedEvents processed;
@@ -62,8 +68,11 @@ public class AdminNotifier {
     private final ObjectMapper json;
     private final Workspaces workspaces;
     private final Clock clock;
+    private final NotificationConfig config;
 
-    public AdminNotifier(Pool pool, ProcessedEvents processed, EventTypes types, ObjectMapper json, Workspaces workspaces, Clock clock) {
+    public AdminNotifier(Pool pool, ProcessedEvents processed, EventTypes types, ObjectMapper json, Workspaces workspaces, Clock clock,
+                         NotificationConfig config) {
+        this.config = config;
         this.pool = pool;
         this.processed = processed;
         this.types = types;
@@ -106,7 +115,10 @@ public class AdminNotifier {
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 
-    /** Loads each workspace of the batch once (in this transaction), then writes every event's outbox rows. */
+    /**
+     * Loads each workspace of the batch once (in this transaction), then writes the configuration mails of each
+     * event and the new-member mails of each workspace ({@link NewMemberMailQueue}), all in this transaction.
+     */
     private Uni<Void> queue(SqlConnection conn, List<Notified> toQueue) {
         Map<String, WorkspaceState> loaded = new HashMap<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -114,44 +126,74 @@ public class AdminNotifier {
             chain = chain.flatMap(ignored -> workspaces.load(conn, ws).invoke(state -> loaded.put(ws, state)).replaceWithVoid());
         }
         return chain.flatMap(ignored -> {
+            Instant now = clock.instant();
             Writes writes = new Writes();
+            Map<String, List<NewMemberMailQueue.NewMember>> newMembers = new LinkedHashMap<>();
             for (Notified n : toQueue) {
-                queue(writes, loaded.get(n.envelope().workspace()), n.envelope(), n.event());
+                if (n.event() instanceof UserProvisioned e) {
+                    newMembers.computeIfAbsent(n.envelope().workspace(), ws -> new ArrayList<>())
+                            .add(new NewMemberMailQueue.NewMember(n.envelope().id(), e.email(), e.role(), e.temporary(), format(e.at())));
+                } else {
+                    queueConfigurationMail(writes, loaded.get(n.envelope().workspace()), n.envelope(), n.event(), now);
+                }
             }
-            return writes.execute(conn);
+            Uni<Void> members = writes.execute(conn);
+            for (Map.Entry<String, List<NewMemberMailQueue.NewMember>> e : newMembers.entrySet()) {
+                WorkspaceState workspace = loaded.get(e.getKey());
+                members = members.flatMap(done -> NewMemberMailQueue.queue(conn, e.getKey(), nameOf(workspace, e.getKey()),
+                        adminRoles(workspace), e.getValue(), now, config.memberWindow()));
+            }
+            return members;
         });
     }
 
-    private void queue(Writes writes, WorkspaceState workspace, CloudEventEnvelope envelope, Object event) {
+    /** A mail every admin gets, whatever its own preferences: configuration and security (priority CONFIGURATION). */
+    private void queueConfigurationMail(Writes writes, WorkspaceState workspace, CloudEventEnvelope envelope, Object event, Instant now) {
         String ws = envelope.workspace();
-        String[] adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
-        String name = workspace.name() == null ? ws : workspace.name();
+        String name = nameOf(workspace, ws);
         MailKind kind;
         Map<String, Object> params;
         if (event instanceof ProvisioningEnabled e) {
             kind = MailKind.JIT_ENABLED;
             params = Map.of("workspace", name, "actor", describe(e.actor()), "defaultRole", String.valueOf(e.config().defaultRole()),
                     "deleteAtSessionEnd", e.config().deleteAtSessionEnd(), "at", format(e.at()));
+        } else if (event instanceof ProvisioningUpdated e) {
+            kind = MailKind.JIT_UPDATED;
+            params = Map.of("workspace", name, "actor", describe(e.actor()), "defaultRole", String.valueOf(e.after().defaultRole()),
+                    "changed", String.join(", ", changedFields(e)), "at", format(e.at()));
         } else if (event instanceof ProvisioningDisabled e) {
             kind = MailKind.JIT_DISABLED;
             params = Map.of("workspace", name, "actor", describe(e.actor()), "at", format(e.at()));
-        } else if (event instanceof TwoFactorFailed e) {
+        } else {
+            TwoFactorFailed e = (TwoFactorFailed) event;
             kind = MailKind.TWO_FACTOR_LOCKED;
             String member = java.util.Objects.requireNonNullElse(MemberKeys.keyOf(ws, envelope.subject()), "?");
             params = Map.of("workspace", name, "member", member, "failures", e.failures(), "until", format(e.lockedUntil()), "at", format(e.at()));
-        } else {
-            UserProvisioned e = (UserProvisioned) event;
-            kind = MailKind.MEMBER_PROVISIONED;
-            params = Map.of("workspace", name, "email", e.email(), "role", e.role(), "temporary", e.temporary(), "at", format(e.at()));
         }
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        // A workspace that chose the daily digest gets its new-member mails HELD for DigestJob; the others PENDING.
-        writes.add("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, status, next_attempt_at, created_at) "
-                        + "SELECT $1, email, $2, $3, $4, CASE WHEN $3 = 'MEMBER_PROVISIONED' AND EXISTS (SELECT 1 FROM notification_preferences p "
-                        + "WHERE p.workspace_id = $2 AND p.new_member_mails = 'DAILY_DIGEST') THEN 'HELD' ELSE 'PENDING' END, $5, $5 "
-                        + "FROM member_index WHERE workspace_id = $2 AND role = ANY($6) "
+        writes.add("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, status, priority, next_attempt_at, created_at) "
+                        + "SELECT DISTINCT $1::uuid, email, $2, $3, $4::jsonb, 'PENDING', $5::smallint, $6::timestamptz, $6::timestamptz "
+                        + "FROM member_index WHERE workspace_id = $2 AND role = ANY($7) "
                         + "ON CONFLICT (event_id, recipient) DO NOTHING",
-                Tuple.tuple(List.of(envelope.id(), ws, kind.name(), new JsonObject(params), now, adminRoles)));
+                Tuple.tuple(List.of(envelope.id(), ws, kind.name(), new JsonObject(params), kind.priority().column(),
+                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC), adminRoles(workspace))));
+    }
+
+    /** The names of the JIT settings an update changed, for the mail. */
+    private List<String> changedFields(ProvisioningUpdated e) {
+        com.fasterxml.jackson.databind.JsonNode before = json.valueToTree(e.before());
+        com.fasterxml.jackson.databind.JsonNode after = json.valueToTree(e.after());
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        before.fieldNames().forEachRemaining(names::add);
+        after.fieldNames().forEachRemaining(names::add);
+        return names.stream().filter(n -> !before.path(n).equals(after.path(n))).toList();
+    }
+
+    private static String[] adminRoles(WorkspaceState workspace) {
+        return workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
+    }
+
+    private static String nameOf(WorkspaceState workspace, String ws) {
+        return workspace.name() == null ? ws : workspace.name();
     }
 
     private static String describe(Actor actor) {

@@ -12,26 +12,32 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * The daily digest of new members for workspaces that opted out of one mail per member (R16). One statement moves
- * every HELD row to DIGESTED and inserts, per workspace and admin, one MEMBER_DIGEST row listing them; the
- * ordinary {@link MailSender} then sends it, with the same at-most-once claim and retry. Rows locked by another
- * replica's run are skipped, and the digest's event id is derived from its first member row, so a digest is
- * built once.
+ * The daily digest of new members for workspaces that chose it (R16). The notifier keeps one HELD
+ * {@code MEMBER_DIGEST} row per admin and adds each new member to it ({@link NewMemberMailQueue}); this job releases
+ * them (HELD to PENDING) and the ordinary {@link MailSender} sends them, with the same at-most-once claim and retry.
+ * A held row is released once: the next new member opens a new one.
+ *
+ * <p>Rows a pod of the previous release queued during a rolling upgrade (HELD, one per member and admin) are folded
+ * into one digest per admin first, as that release did.
  */
 @ApplicationScoped
 public class DigestJob {
 
     private static final Logger LOG = Logger.getLogger(DigestJob.class);
 
-    private static final String COMPILE = "WITH held AS ("
+    private static final String FOLD_PREVIOUS_RELEASE = "WITH held AS ("
             + " UPDATE notification_outbox SET status = 'DIGESTED'"
-            + " WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'HELD' FOR UPDATE SKIP LOCKED)"
+            + " WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'HELD' AND kind = 'MEMBER_PROVISIONED' FOR UPDATE SKIP LOCKED)"
             + " RETURNING id, workspace_id, recipient, params)"
-            + " INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, next_attempt_at, created_at)"
+            + " INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, priority, next_attempt_at, created_at)"
             + " SELECT md5('digest:' || min(id)::text)::uuid, recipient, workspace_id, 'MEMBER_DIGEST',"
-            + " jsonb_build_object('workspace', min(params->>'workspace'), 'members', jsonb_agg(params ORDER BY id)), $1, $1"
+            + " jsonb_build_object('workspace', min(params->>'workspace'), 'count', count(*),"
+            + " 'members', jsonb_path_query_array(jsonb_agg(params ORDER BY id), '$[0 to " + (NewMemberMailQueue.LISTED - 1) + "]')), 1, $1, $1"
             + " FROM held GROUP BY workspace_id, recipient"
             + " ON CONFLICT (event_id, recipient) DO NOTHING";
+
+    private static final String RELEASE = "UPDATE notification_outbox SET status = 'PENDING', next_attempt_at = $1 "
+            + "WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'HELD' AND kind = 'MEMBER_DIGEST' FOR UPDATE SKIP LOCKED)";
 
     private final Pool pool;
     private final NotificationConfig config;
@@ -55,9 +61,10 @@ public class DigestJob {
                 .replaceWithVoid();
     }
 
-    /** Folds the held new-member mails into digests; returns how many digest mails were queued. */
+    /** Releases the held digests to the sender; returns how many digest mails are now due. */
     public Uni<Integer> compile() {
-        return pool.preparedQuery(COMPILE).execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)))
-                .map(rows -> rows.rowCount());
+        Tuple now = Tuple.of(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+        return pool.withTransaction(conn -> conn.preparedQuery(FOLD_PREVIOUS_RELEASE).execute(now)
+                .flatMap(folded -> conn.preparedQuery(RELEASE).execute(now).map(released -> folded.rowCount() + released.rowCount())));
     }
 }

@@ -2,8 +2,11 @@ package dev.jitprov.notification;
 
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
 import io.quarkus.scheduler.Scheduled;
+import dev.jitprov.workspace.ServiceUrls;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,10 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Which side of the send is recorded: BEFORE. One statement moves due rows from {@code PENDING} to
  * {@code SENDING} (claimed with {@code FOR UPDATE SKIP LOCKED}, so replicas never claim the same row) and commits;
- * only then is the mail handed to SMTP. A success marks it {@code SENT}; a failure reported by the mailer puts it
- * back to {@code PENDING} with a later {@code next_attempt_at}. A crash between the claim and the outcome leaves the
- * row in {@code SENDING} and it is never sent again: a lost mail is preferred to a duplicate (R16 says at most
- * once). The one ambiguous case is an SMTP failure after the server accepted the data (a timeout on the final
+ * only then is the mail handed to SMTP. The mails a batch got accepted are marked {@code SENT} together; a failure
+ * reported by the mailer puts that mail back to {@code PENDING} with a later {@code next_attempt_at}, without holding
+ * up the others. A crash between the claim and the outcome leaves the row in {@code SENDING} and it is never sent
+ * again: a lost mail is preferred to a duplicate (R16 says at most once). The one ambiguous case is an SMTP failure after the server accepted the data (a timeout on the final
  * reply); it is retried, which may duplicate that single mail.
  */
 @ApplicationScoped
@@ -38,26 +41,41 @@ public class MailSender {
 
     private static final Logger LOG = Logger.getLogger(MailSender.class);
 
+    /**
+     * Due rows by priority (configuration mails first), then one workspace after another: the n-th mail of every
+     * workspace goes before the (n+1)-th of any, so one workspace's backlog never delays another's. The window
+     * function reads every due row; the outbox holds O(admins × windows) of them (issue 21), not one per member.
+     */
     private static final String CLAIM = "UPDATE notification_outbox SET status = 'SENDING', attempts = attempts + 1, claimed_at = $1 "
-            + "WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'PENDING' AND next_attempt_at <= $1 "
-            + "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
-            + "RETURNING id, recipient, kind, params, attempts";
+            + "WHERE id IN (SELECT id FROM notification_outbox WHERE status = 'PENDING' AND id IN ("
+            + "SELECT id FROM (SELECT id, priority, next_attempt_at, "
+            + "row_number() OVER (PARTITION BY priority, workspace_id ORDER BY next_attempt_at, id) AS turn "
+            + "FROM notification_outbox WHERE status = 'PENDING' AND next_attempt_at <= $1) AS due "
+            + "ORDER BY priority, turn, next_attempt_at LIMIT $2) FOR UPDATE SKIP LOCKED) "
+            + "RETURNING id, recipient, workspace_id, kind, params, attempts";
+
+    /** One sender round never runs longer than this: the scheduler's next tick picks up the rest. */
+    private static final Duration MAX_DRAIN = Duration.ofSeconds(30);
 
     private final Pool pool;
     private final NotificationConfig config;
     private final Clock clock;
+    private final ServiceUrls urls;
     private final AtomicLong stuck = new AtomicLong();
+    private final Counter sent;
 
-    public MailSender(Pool pool, NotificationConfig config, Clock clock, MeterRegistry metrics) {
+    public MailSender(Pool pool, NotificationConfig config, Clock clock, ServiceUrls urls, MeterRegistry metrics) {
         this.pool = pool;
         this.config = config;
         this.clock = clock;
+        this.urls = urls;
+        this.sent = Counter.builder("jit.mail.sent").description("Admin mails accepted by the SMTP server").register(metrics);
         Gauge.builder("jit.mail.stuck", stuck, AtomicLong::get)
                 .description("Mails left SENDING longer than jit.notification.stuck-after (sender died mid-send; not retried)")
                 .register(metrics);
     }
 
-    record PendingMail(long id, String recipient, MailKind kind, JsonObject params, int attempts) {
+    record PendingMail(long id, String recipient, String workspaceId, MailKind kind, JsonObject params, int attempts) {
     }
 
     @Scheduled(skipExecutionIf = dev.jitprov.roles.RoleSkips.UnlessNotifier.class, identity = "admin-mail-sender", every = "{jit.notification.send-interval}", delayed = "{jit.notification.send-interval}",
@@ -66,13 +84,32 @@ public class MailSender {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        return sendBatch()
+        return drain()
                 .onFailure().invoke(f -> LOG.warnf("mail sender round failed, next round retries: %s", f.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
-    /** Claims and sends one batch; returns how many mails were claimed. */
+    /**
+     * Sends batches back to back while they come back full (a backlog drains at SMTP speed, not one batch per tick),
+     * for at most {@link #MAX_DRAIN}; returns how many mails were claimed. Each batch claims by priority again, so
+     * a configuration mail queued meanwhile waits for one batch at most.
+     */
+    public Uni<Integer> drain() {
+        Instant until = clock.instant().plus(MAX_DRAIN);
+        return drain(0, until);
+    }
+
+    private Uni<Integer> drain(int claimedSoFar, Instant until) {
+        return sendBatch().flatMap(claimed -> claimed < config.batchSize() || !clock.instant().isBefore(until)
+                ? Uni.createFrom().item(claimedSoFar + claimed)
+                : drain(claimedSoFar + claimed, until));
+    }
+
+    /**
+     * Claims one batch and sends it, {@code send-concurrency} mails at a time; the accepted ones are marked
+     * {@code SENT} together. Returns how many mails were claimed.
+     */
     public Uni<Integer> sendBatch() {
         Instant now = clock.instant();
         return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), config.batchSize())).flatMap(rows -> {
@@ -81,26 +118,36 @@ public class MailSender {
             if (mails.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            List<Uni<Void>> sends = new ArrayList<>(mails.size());
-            for (PendingMail mail : mails) {
-                sends.add(send(mail));
-            }
-            return Uni.join().all(sends).andCollectFailures().replaceWith(mails.size());
+            return Multi.createFrom().iterable(mails)
+                    .onItem().transformToUni(this::send).merge(Math.max(1, config.sendConcurrency()))
+                    .filter(id -> id != null)
+                    .collect().asList()
+                    .flatMap(this::markSent)
+                    .replaceWith(mails.size());
         });
     }
 
-    private Uni<Void> send(PendingMail mail) {
+    /** Hands one mail to SMTP; its id when accepted, null when it failed (then it is already rescheduled). */
+    private Uni<Long> send(PendingMail mail) {
         return Uni.createFrom().deferred(() -> render(mail).to(mail.recipient()).from(config.from()).send())
-                .flatMap(ignored -> pool.preparedQuery("UPDATE notification_outbox SET status = 'SENT', sent_at = $2, last_error = NULL WHERE id = $1")
-                        .execute(Tuple.of(mail.id(), utc(clock.instant()))).replaceWithVoid())
+                .replaceWith(mail.id())
                 .onFailure().recoverWithUni(failure -> {
                     Duration backoff = backoff(mail.attempts());
                     LOG.warnf("mail %d (%s) to %s failed on attempt %d, retrying in %s: %s", mail.id(), mail.kind(), mail.recipient(),
                             mail.attempts(), backoff, failure.toString());
                     return pool.preparedQuery("UPDATE notification_outbox SET status = 'PENDING', next_attempt_at = $2, last_error = $3 WHERE id = $1")
                             .execute(Tuple.of(mail.id(), utc(clock.instant().plus(backoff)), String.valueOf(failure)))
-                            .replaceWithVoid();
+                            .replaceWith((Long) null);
                 });
+    }
+
+    private Uni<Void> markSent(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        sent.increment(ids.size());
+        return pool.preparedQuery("UPDATE notification_outbox SET status = 'SENT', sent_at = $2, last_error = NULL WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(Long[]::new), utc(clock.instant()))).replaceWithVoid();
     }
 
     /**
@@ -151,39 +198,53 @@ public class MailSender {
         return next.compareTo(max) > 0 || next.isNegative() ? max : next;
     }
 
-    private static MailTemplateInstance render(PendingMail mail) {
+    private MailTemplateInstance render(PendingMail mail) {
         JsonObject p = mail.params();
+        String workspace = p.getString("workspace");
         switch (mail.kind()) {
             case JIT_ENABLED:
-                return AdminMails.jitEnabled(p.getString("workspace"), p.getString("actor"), p.getString("defaultRole"),
+                return AdminMails.jitEnabled(workspace, p.getString("actor"), p.getString("defaultRole"),
                         p.getBoolean("deleteAtSessionEnd", false), p.getString("at"))
-                        .subject("JIT provisioning enabled for " + p.getString("workspace"));
+                        .subject("JIT provisioning enabled for " + workspace);
+            case JIT_UPDATED:
+                return AdminMails.jitUpdated(workspace, p.getString("actor"), p.getString("defaultRole"), p.getString("changed"), p.getString("at"))
+                        .subject("JIT provisioning settings changed for " + workspace);
             case JIT_DISABLED:
-                return AdminMails.jitDisabled(p.getString("workspace"), p.getString("actor"), p.getString("at"))
-                        .subject("JIT provisioning disabled for " + p.getString("workspace"));
+                return AdminMails.jitDisabled(workspace, p.getString("actor"), p.getString("at"))
+                        .subject("JIT provisioning disabled for " + workspace);
             case MEMBER_PROVISIONED:
-                return AdminMails.memberProvisioned(p.getString("workspace"), p.getString("email"), p.getString("role"),
-                        p.getBoolean("temporary", false), p.getString("at"))
-                        .subject("New member " + p.getString("email") + " in " + p.getString("workspace"));
+                return AdminMails.memberProvisioned(workspace, p.getString("email"), p.getString("role"),
+                        p.getBoolean("temporary", false), p.getString("at"), membersLink())
+                        .subject("New member " + p.getString("email") + " in " + workspace);
             case TWO_FACTOR_LOCKED:
-                return AdminMails.twoFactorLocked(p.getString("workspace"), p.getString("member"), p.getInteger("failures", 0),
+                return AdminMails.twoFactorLocked(workspace, p.getString("member"), p.getInteger("failures", 0),
                                 p.getString("until"), p.getString("at"))
-                        .subject("Two-factor sign-in locked for " + p.getString("member") + " in " + p.getString("workspace"));
+                        .subject("Two-factor sign-in locked for " + p.getString("member") + " in " + workspace);
+            case MEMBER_BATCH:
             case MEMBER_DIGEST:
                 List<DigestEntry> entries = new ArrayList<>();
                 p.getJsonArray("members").forEach(item -> {
                     JsonObject m = item instanceof JsonObject o ? o : JsonObject.mapFrom(item);
                     entries.add(new DigestEntry(m.getString("email"), m.getString("role"), m.getBoolean("temporary", false), m.getString("at")));
                 });
-                return AdminMails.memberDigest(p.getString("workspace"), entries)
-                        .subject("New members in " + p.getString("workspace") + ": " + entries.size());
+                // rows of the previous release list every member and carry no count
+                int count = p.getInteger("count", entries.size());
+                boolean digest = mail.kind() == MailKind.MEMBER_DIGEST;
+                return AdminMails.memberSummary(workspace, count, entries, Math.max(0, count - entries.size()), membersLink(), digest)
+                        .subject(digest ? "New members in " + workspace + ": " + count
+                                : count + (count == 1 ? " new member" : " new members") + " provisioned by JIT in " + workspace);
             default:
                 throw new IllegalStateException("unknown mail kind " + mail.kind());
         }
     }
 
+    /** The console's Members page, filtered on members created by JIT. */
+    private String membersLink() {
+        return urls.baseUrl() + "/console/members?origin=JIT";
+    }
+
     private static PendingMail toMail(Row row) {
-        return new PendingMail(row.getLong("id"), row.getString("recipient"), MailKind.valueOf(row.getString("kind")),
+        return new PendingMail(row.getLong("id"), row.getString("recipient"), row.getString("workspace_id"), MailKind.valueOf(row.getString("kind")),
                 row.getJsonObject("params"), row.getInteger("attempts"));
     }
 

@@ -21,9 +21,23 @@ public interface NotificationConfig {
     @WithDefault("1s")
     String sendInterval();
 
-    /** Mails claimed per round. */
-    @WithDefault("50")
+    /** Mails claimed per round; a full round is followed at once by the next one, until the due mails are sent. */
+    @WithDefault("100")
     int batchSize();
+
+    /**
+     * Mails handed to SMTP at the same time (bounded parallelism over the mailer's pooled, kept-alive connections:
+     * keep {@code quarkus.mailer.max-pool-size} at least this large).
+     */
+    @WithDefault("8")
+    int sendConcurrency();
+
+    /**
+     * New-member mails are coalesced per admin (issue 21): the first member after a quiet period is mailed at once,
+     * the members of the following window in one mail when it closes. An onboarding wave costs one mail per window.
+     */
+    @WithDefault("PT15M")
+    Duration memberWindow();
 
     /** When held new-member mails are folded into one digest per admin (Quartz-style cron, server time zone). */
     @WithDefault("0 0 7 * * ?")

@@ -301,6 +301,8 @@ public class AuditProjection implements Projection {
             return "Session of " + who + " ended (" + e.reason() + ")";
         } else if (payload instanceof UserDeleted e) {
             return "Member " + who + " deleted (" + e.reason() + ")";
+        } else if (payload instanceof MemberEvent.NotificationPreferenceChanged e) {
+            return "New-member mails turned " + (e.newMemberMails() ? "on" : "off") + " by " + who + " for themselves";
         } else if (payload instanceof LoginRejected e) {
             return "Sign-in" + (who == null ? "" : " of " + who) + " rejected: " + e.code();
         }

@@ -34,4 +34,8 @@ public sealed interface MemberCommand {
      */
     record ExpireMember(Duration ttl, Actor actor) implements MemberCommand {
     }
+
+    /** A member turns its own new-member mails on or off (R16, issue 21); only ever on the caller's own stream. */
+    record ChooseNewMemberMails(boolean newMemberMails, Actor actor) implements MemberCommand {
+    }
 }

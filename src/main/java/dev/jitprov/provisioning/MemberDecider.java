@@ -5,11 +5,13 @@ import static dev.jitprov.provisioning.DomainException.notFound;
 import static dev.jitprov.provisioning.DomainException.unprocessable;
 
 import dev.jitprov.provisioning.MemberCommand.ChangeRole;
+import dev.jitprov.provisioning.MemberCommand.ChooseNewMemberMails;
 import dev.jitprov.provisioning.MemberCommand.CreateOwner;
 import dev.jitprov.provisioning.MemberCommand.EndSession;
 import dev.jitprov.provisioning.MemberCommand.ExpireMember;
 import dev.jitprov.provisioning.MemberCommand.InviteMember;
 import dev.jitprov.provisioning.MemberCommand.RevokeAccess;
+import dev.jitprov.provisioning.MemberEvent.NotificationPreferenceChanged;
 import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
 import dev.jitprov.provisioning.MemberEvent.RoleChanged;
 import dev.jitprov.provisioning.MemberEvent.SessionEnded;
@@ -106,6 +108,11 @@ public final class MemberDecider {
                 return List.of();
             }
             return deleteMember(member, SessionEndReason.MEMBER_DELETED, DeletionReason.TTL_EXPIRED, actor, now);
+        }
+        if (command instanceof ChooseNewMemberMails c) {
+            requireMember(member);
+            return c.newMemberMails() == member.newMemberMails() ? List.of()
+                    : List.of(new NotificationPreferenceChanged(c.newMemberMails(), actor, now));
         }
         throw new IllegalArgumentException("unknown member command " + command);
     }

@@ -97,4 +97,12 @@ public sealed interface MemberEvent {
     record RecoveryCodeUsed(String sessionId, int remaining, Actor actor, Instant at) implements MemberEvent {
         public static final String TYPE = "two-factor.recovery-code-used.v1";
     }
+
+    /**
+     * The member chose whether it receives the mails about members created by JIT (R16; the member's own choice,
+     * issue 21). Configuration and security mails cannot be turned off. A new life of the member starts with them on.
+     */
+    record NotificationPreferenceChanged(boolean newMemberMails, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "notification.preference-changed.v1";
+    }
 }

@@ -1,5 +1,6 @@
 package dev.jitprov.provisioning;
 
+import dev.jitprov.provisioning.MemberEvent.NotificationPreferenceChanged;
 import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
 import dev.jitprov.provisioning.MemberEvent.RoleChangeSkipped;
 import dev.jitprov.provisioning.MemberEvent.RoleChanged;
@@ -20,8 +21,9 @@ import java.util.Optional;
  * after {@link UserDeleted} it is false and {@code deleted} is true, and the next creation event starts a new
  * life (R12, R13). The identity fields of the last life are kept after deletion (for audit).
  *
- * @param sessions active sessions by id, in start order
- * @param version  number of events folded (expected version of the next append)
+ * @param sessions       active sessions by id, in start order
+ * @param newMemberMails whether the member wants the mails about members created by JIT (R16); on in each new life
+ * @param version        number of events folded (expected version of the next append)
  */
 public record MemberState(
         boolean exists,
@@ -35,6 +37,7 @@ public record MemberState(
         Instant createdAt,
         Instant lastSignInAt,
         Map<String, ActiveSession> sessions,
+        boolean newMemberMails,
         long version) {
 
     /** An active session of the member. */
@@ -46,7 +49,7 @@ public record MemberState(
     }
 
     public static MemberState initial() {
-        return new MemberState(false, false, null, null, null, null, null, false, null, null, Map.of(), 0);
+        return new MemberState(false, false, null, null, null, null, null, false, null, null, Map.of(), true, 0);
     }
 
     public static MemberState fold(List<? extends MemberEvent> events) {
@@ -74,41 +77,42 @@ public record MemberState(
         }
         if (event instanceof RoleChanged e) {
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, e.to(), s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, v);
-        }
-        if (event instanceof RoleChangeSkipped) {
-            return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, v);
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, s.newMemberMails, v);
         }
         if (event instanceof SessionStarted e) {
             Map<String, ActiveSession> sessions = new LinkedHashMap<>(s.sessions);
             sessions.put(e.sessionId(), new ActiveSession(e.sessionId(), e.effectiveRole(), e.startedAt(),
                     e.expiresAt()));
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, e.startedAt(), sessions, v);
+                    s.temporary, s.createdAt, e.startedAt(), sessions, s.newMemberMails, v);
         }
         if (event instanceof SessionEnded e) {
             Map<String, ActiveSession> sessions = new LinkedHashMap<>(s.sessions);
             sessions.remove(e.sessionId());
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, sessions, v);
+                    s.temporary, s.createdAt, s.lastSignInAt, sessions, s.newMemberMails, v);
         }
-        if (event instanceof MemberEvent.TwoFactorEnrolled || event instanceof MemberEvent.TwoFactorVerified
-                || event instanceof MemberEvent.TwoFactorFailed || event instanceof MemberEvent.RecoveryCodeUsed) {
-            // Second-factor events are audit facts (R14); the factor's own state is kept beside the log.
+        if (event instanceof NotificationPreferenceChanged e) {
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, v);
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, e.newMemberMails(), v);
+        }
+        if (event instanceof RoleChangeSkipped || event instanceof MemberEvent.TwoFactorEnrolled
+                || event instanceof MemberEvent.TwoFactorVerified || event instanceof MemberEvent.TwoFactorFailed
+                || event instanceof MemberEvent.RecoveryCodeUsed) {
+            // Audit facts: a skipped change changes nothing; the second factor's own state is kept beside the log (R14).
+            return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, s.newMemberMails, v);
         }
         if (event instanceof UserDeleted) {
             return new MemberState(false, true, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, Map.of(), v);
+                    s.temporary, s.createdAt, s.lastSignInAt, Map.of(), s.newMemberMails, v);
         }
         throw new IllegalArgumentException("unknown member event " + event);
     }
 
     private static MemberState born(String key, String email, String displayName, String role, MemberOrigin origin,
             boolean temporary, Instant at, long v) {
-        return new MemberState(true, false, key, email, displayName, role, origin, temporary, at, null, Map.of(), v);
+        return new MemberState(true, false, key, email, displayName, role, origin, temporary, at, null, Map.of(), true, v);
     }
 
     // ---- queries ----

@@ -134,6 +134,15 @@
     loadSso();
     loadRoles().then(function (r) { roles = r; }).then(loadProvisioning).catch(function (err) { showError('provisioning-error', err); });
     loadSecurity();
+    loadNotifications();
+    $('notifications-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      showError('notifications-error', null); showMessage('notifications-message', '');
+      api('PUT', wsPath('/notifications/me'), { receiveNewMemberMails: $('my-new-member-mails').checked })
+        .then(function () { return api('PUT', wsPath('/notifications'), { newMemberMails: $('new-member-mails').value }); })
+        .then(function () { showMessage('notifications-message', 'Notifications saved.'); return loadNotifications(); })
+        .catch(function (err) { showError('notifications-error', err); });
+    });
 
     document.querySelectorAll('button.copy').forEach(function (b) {
       b.addEventListener('click', function () {
@@ -346,7 +355,17 @@
   var memberSize = 20;
   var revokeTarget = null;
 
+  function loadNotifications() {
+    return Promise.all([api('GET', wsPath('/notifications/me')), api('GET', wsPath('/notifications'))]).then(function (r) {
+      $('my-new-member-mails').checked = r[0].body.receiveNewMemberMails;
+      $('new-member-mails').value = r[1].body.newMemberMails;
+    }).catch(function (err) { showError('notifications-error', err); });
+  }
+
   function initMembers() {
+    // a mail's link opens the page filtered (/console/members?origin=JIT)
+    var wanted = new URLSearchParams(window.location.search).get('origin');
+    if (wanted) { $('member-origin').value = wanted; }
     loadRoles().then(function (r) {
       roles = r;
       fillRoles($('invite-role'), grantableRoles, 'Analyst');

@@ -43,6 +43,8 @@ class AdminMailTest {
     MailSender sender;
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
+    @Inject
+    dev.jitprov.support.TestClock clock;
 
     @Test
     @DisplayName("R16: enable, JIT creation and disable each give exactly one e-mail per admin, also when an event is delivered twice")
@@ -82,7 +84,7 @@ class AdminMailTest {
     }
 
     @Test
-    @DisplayName("R16: a consumer restarted mid-batch (its records delivered again from an earlier offset) sends one mail per admin and event")
+    @DisplayName("R16: a consumer restarted mid-batch (its records delivered again from an earlier offset) still mails each admin each member once: the first at once, the others in one summary")
     void r16_consumerRestartedMidBatchSendsOneMailEach() throws Exception {
         String name = "r16-restart-" + UUID.randomUUID().toString().substring(0, 6);
         Scenario s = Scenario.withSso(name);
@@ -106,20 +108,36 @@ class AdminMailTest {
         republish(records);
 
         awaitOneEach(admins, ENABLED + name);
-        for (String newcomer : newcomers) {
-            awaitOneEach(admins, NEW_MEMBER + newcomer);
-        }
         // the disable event comes after the replayed records on the workspace's key: its mails mean they were handled
         s.admin().delete("/api/workspaces/" + s.workspaceId + "/provisioning").then().statusCode(200);
         awaitOneEach(admins, DISABLED + name);
+        awaitOneEach(admins, NEW_MEMBER);
+        String first = mailsTo(s.ownerEmail, NEW_MEMBER).get(0).getSubject().substring(NEW_MEMBER.length()).split(" ")[0];
+        assertThat(newcomers).contains(first);
+
+        // the window closes (jit.notification.member-window, 15 minutes): one summary per admin with the other five
+        clock.offset(Duration.ofMinutes(16));
+        awaitOneEach(admins, "5 new members provisioned by JIT in " + name);
         for (String admin : admins) {
-            assertThat(mailsTo(admin, ENABLED + name)).hasSize(1);
+            assertThat(mailsTo(admin, NEW_MEMBER)).hasSize(1);
+            String summary = com.icegreen.greenmail.util.GreenMailUtil.getBody(mailsTo(admin, "5 new members").get(0));
             for (String newcomer : newcomers) {
-                assertThat(mailsTo(admin, NEW_MEMBER + newcomer)).hasSize(1);
+                assertThat(summary.contains(newcomer)).as("summary lists %s", newcomer).isEqualTo(!newcomer.equals(first));
             }
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(pool,
-                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENT'", s.workspaceId) == 2L * (2 + newcomers.size()));
+                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'SENT'", s.workspaceId) == 2L * 4);
+    }
+
+    @Test
+    @DisplayName("R16: changing the JIT settings mails every admin what changed")
+    void r16_jitSettingsChangeIsMailed() {
+        String name = "r16-updated-" + UUID.randomUUID().toString().substring(0, 6);
+        Scenario s = Scenario.withJit(name, Map.of());
+        s.enableJit(Map.of("defaultRole", "Manager", "updateUserRole", true)).then().statusCode(200);
+        awaitOneEach(List.of(s.ownerEmail), "JIT provisioning settings changed for " + name);
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(mailsTo(s.ownerEmail, "JIT provisioning settings changed").get(0));
+        assertThat(body).contains("defaultRole").contains("updateUserRole").contains("Manager");
     }
 
     /** An event of {@code s}'s workspace that mails its admins (JIT enabled, member created). */
@@ -174,7 +192,7 @@ class AdminMailTest {
     }
 
     @Test
-    @DisplayName("R16: a workspace that opted out of new-member mails gets one daily digest per admin instead")
+    @DisplayName("R16: a workspace on the daily digest holds one row per admin, whatever the number of new members, and mails it once")
     void r16_dailyDigestInsteadOfNewMemberMails() {
         String name = "r16-digest-" + UUID.randomUUID().toString().substring(0, 6);
         Scenario s = Scenario.withJit(name, Map.of());
@@ -187,15 +205,41 @@ class AdminMailTest {
         s.signIn(first);
         s.signIn(second);
         await().atMost(Duration.ofSeconds(30)).until(() -> Db.count(pool,
-                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'HELD'", s.workspaceId) == 2);
+                "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'HELD' AND (params->>'count')::int = 2",
+                s.workspaceId) == 1);
+        assertThat(Db.count(pool, "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND kind LIKE 'MEMBER%'", s.workspaceId))
+                .isEqualTo(1);
 
         digests.compile().await().indefinitely();
         digests.compile().await().indefinitely();
 
-        awaitOneEach(List.of(s.ownerEmail), "New members in " + name);
+        awaitOneEach(List.of(s.ownerEmail), "New members in " + name + ": 2");
         MimeMessage digest = mailsTo(s.ownerEmail, "New members in " + name).get(0);
         assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(digest)).contains(first).contains(second);
         assertThat(mailsTo(s.ownerEmail, NEW_MEMBER)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("R16: rows queued by the previous release (one HELD row per member and admin) are folded into one digest per admin")
+    void r16_heldRowsOfThePreviousReleaseAreFoldedIntoOneDigest() {
+        String ws = "r16-legacy-" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 25; i++) {
+            pool.preparedQuery("INSERT INTO notification_outbox (event_id, recipient, workspace_id, kind, params, status, next_attempt_at, created_at) "
+                            + "VALUES ($1, 'legacy-admin@example.com', $2, 'MEMBER_PROVISIONED', $3, 'HELD', now(), now())")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.randomUUID(), ws, new io.vertx.core.json.JsonObject(Map.of("workspace", ws,
+                            "email", "legacy-" + i + "@example.com", "role", "Analyst", "temporary", false, "at", "2026-12-01T00:00:00Z"))))
+                    .await().indefinitely();
+        }
+        digests.compile().await().indefinitely();
+        awaitOneEach(List.of("legacy-admin@example.com"), "New members in " + ws + ": 25");
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(mailsTo("legacy-admin@example.com", "New members in " + ws).get(0));
+        assertThat(body).contains("legacy-0@example.com").contains("legacy-19@example.com").doesNotContain("legacy-20@example.com")
+                .contains("5 more");
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void resetClock() {
+        clock.reset();
     }
 
     private static String invite(Scenario s, String role) {

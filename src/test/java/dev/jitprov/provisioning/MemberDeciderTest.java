@@ -423,6 +423,44 @@ class MemberDeciderTest {
         }
     }
 
+    /** Issue 21: each member's own choice of new-member mails (R16). */
+    @Nested
+    class WhenAMemberChoosesItsMails {
+
+        @Test
+        @DisplayName("R16: a member turns its new-member mails off and back on; asking for what it already has changes nothing")
+        void r16_newMemberMailsOffAndOn() {
+            given(invited("Admin"));
+            assertThat(MemberState.fold(history).newMemberMails()).as("on by default").isTrue();
+
+            when(new MemberCommand.ChooseNewMemberMails(false, USER));
+            then(new MemberEvent.NotificationPreferenceChanged(false, USER, NOW));
+            history.addAll(decided);
+            assertThat(MemberState.fold(history).newMemberMails()).isFalse();
+
+            when(new MemberCommand.ChooseNewMemberMails(false, USER));
+            then();
+            when(new MemberCommand.ChooseNewMemberMails(true, USER));
+            then(new MemberEvent.NotificationPreferenceChanged(true, USER, NOW));
+        }
+
+        @Test
+        @DisplayName("R16: a new life of the member starts with new-member mails on")
+        void r16_aNewLifeStartsWithMailsOn() {
+            given(invited("Admin"), new MemberEvent.NotificationPreferenceChanged(false, USER, T0),
+                    new UserDeleted(DeletionReason.ACCESS_REVOKED, ADMIN, T0));
+
+            when(new InviteMember(ANN, ANN, "Ann", "Admin", ADMIN, OWNER));
+
+            assertThat(memberAfter().newMemberMails()).isTrue();
+        }
+
+        @Test
+        void someoneWhoIsNotAMemberHasNoPreferences() {
+            thenRefused(new MemberCommand.ChooseNewMemberMails(false, USER), "member_not_found", Kind.NOT_FOUND);
+        }
+    }
+
     @Nested
     class WhenAMemberIsDeletedAndComesBack {
 

@@ -60,6 +60,39 @@ public final class BulkMembers {
         }
     }
 
+    /**
+     * An onboarding wave: {@code count} members {@code wave-<i>@<ws>.example} created by JIT (not temporary), each as
+     * version 1 of its stream plus its member index row, committed in chunks of {@code chunk} so the relay publishes
+     * them while later chunks are still being written. {@code roleOf} gives member i's role.
+     */
+    public static void seedJitWave(Pool pool, ObjectMapper json, String ws, int count, int chunk, java.util.function.IntFunction<String> roleOf) {
+        Actor idp = Actor.idp("https://idp.example.test/wave");
+        String meta = write(json, new EventMetadata(ws, "idp:https://idp.example.test/wave", "wave-" + UUID.randomUUID(), null));
+        for (int first = 0; first < count; first += chunk) {
+            int size = Math.min(chunk, count - first);
+            OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
+            List<String> keys = new ArrayList<>(size);
+            List<String> roles = new ArrayList<>(size);
+            List<String> payloads = new ArrayList<>(size);
+            for (int i = first; i < first + size; i++) {
+                String key = "wave-" + i + "@" + ws + ".example";
+                keys.add(key);
+                roles.add(roleOf.apply(i));
+                payloads.add(write(json, new UserProvisioned(key, key, "Wave " + i, roleOf.apply(i), MemberOrigin.JIT, false, "resolved", idp,
+                        at.toInstant())));
+            }
+            String[] k = keys.toArray(String[]::new);
+            pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO events (event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
+                                    + "SELECT gen_random_uuid(), $2 || k, 1, $3, $1, p::jsonb, $4::jsonb, $5 FROM unnest($6::text[], $7::text[]) AS x(k, p)")
+                            .execute(Tuple.tuple(List.of(ws, MemberKeys.streamId(ws, ""), UserProvisioned.TYPE, meta, at, k, payloads.toArray(String[]::new))))
+                            .flatMap(ignored -> conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
+                                            + "SELECT $1, k, id, k, r, 'JIT', false, $2 FROM unnest($3::text[], $4::uuid[], $5::text[]) AS x(k, id, r)")
+                                    .execute(Tuple.of(ws, at, k, keys.stream().map(key -> MemberStreams.memberId(ws, key)).toArray(UUID[]::new),
+                                            roles.toArray(String[]::new)))))
+                    .await().indefinitely();
+        }
+    }
+
     public static String key(int i) {
         return "temp-" + i + "@bench.example";
     }
