@@ -111,15 +111,20 @@ public class MailSender {
      * {@code SENT} together. Returns how many mails were claimed.
      */
     public Uni<Integer> sendBatch() {
+        return sendBatch(config.batchSize(), config.sendConcurrency());
+    }
+
+    /** Same with another batch size and parallelism (the benchmark compares settings in one run). */
+    public Uni<Integer> sendBatch(int batchSize, int concurrency) {
         Instant now = clock.instant();
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), config.batchSize())).flatMap(rows -> {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), batchSize)).flatMap(rows -> {
             List<PendingMail> mails = new ArrayList<>(rows.size());
             rows.forEach(row -> mails.add(toMail(row)));
             if (mails.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
             return Multi.createFrom().iterable(mails)
-                    .onItem().transformToUni(this::send).merge(Math.max(1, config.sendConcurrency()))
+                    .onItem().transformToUni(this::send).merge(Math.max(1, concurrency))
                     .filter(id -> id != null)
                     .collect().asList()
                     .flatMap(this::markSent)

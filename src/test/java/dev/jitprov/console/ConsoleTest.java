@@ -244,6 +244,20 @@ class ConsoleTest {
         s.admin().get("/api/workspaces/" + s.workspaceId + "/security").then().statusCode(200)
                 .body("twoFactorRequired", org.hamcrest.Matchers.equalTo(true))
                 .body("ipAllowList", org.hamcrest.Matchers.hasItem("10.0.0.0/8"));
+
+        // R16 (issue 21): the signed-in admin turns its own new-member mails off and the workspace to the daily digest.
+        browser.until(d -> browser.byId("my-new-member-mails").isSelected());
+        browser.click("my-new-member-mails");
+        new Select(browser.byId("new-member-mails")).selectByValue("DAILY_DIGEST");
+        browser.click("notifications-save");
+        browser.textContains("notifications-message", "Notifications saved");
+        s.admin().get("/api/workspaces/" + s.workspaceId + "/notifications/me").then().statusCode(200)
+                .body("receiveNewMemberMails", org.hamcrest.Matchers.equalTo(false));
+        s.admin().get("/api/workspaces/" + s.workspaceId + "/notifications").then().statusCode(200)
+                .body("newMemberMails", org.hamcrest.Matchers.equalTo("DAILY_DIGEST"));
+        browser.open("/console/security");
+        browser.until(d -> "DAILY_DIGEST".equals(browser.byId("new-member-mails").getAttribute("value")));
+        assertThat(browser.byId("my-new-member-mails").isSelected()).isFalse();
     }
 
     @Test
