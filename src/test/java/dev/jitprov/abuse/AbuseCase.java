@@ -45,6 +45,12 @@ abstract class AbuseCase {
             "POST /api/workspaces/{ws}/members", "PUT /api/workspaces/{ws}/members/{id}/role", "DELETE /api/workspaces/{ws}/members/{id}",
             "DELETE /api/workspaces/{ws}/sessions/{sid}", "POST /api/workspaces/{ws}/saml/inspect");
 
+    /**
+     * What any member may do, to itself only (its own new-member mails, R16): refused like the administration API
+     * to whoever is not a member of the workspace; a member's change is its own event and leaves the victim's alone.
+     */
+    static final List<String> MEMBER_SELF_SERVICE = List.of("PUT /api/workspaces/{ws}/notifications/me");
+
     /** The operator's endpoints (the operator token from configuration). */
     static final List<String> OPERATOR = List.of("POST /api/workspaces", "POST /api/operator/projections/{name}/rebuild");
 
@@ -67,6 +73,7 @@ abstract class AbuseCase {
     /** Every refusal of an attacker: the administration API, the operator's endpoints, sign-in, the 2FA step. */
     static Map<String, Refusal> refusals(Refusal admin, Refusal operator, Refusal twoFactorForms, Refusal twoFactorApi) {
         Map<String, Refusal> map = all(WORKSPACE_ADMIN, admin);
+        map.putAll(all(MEMBER_SELF_SERVICE, admin));
         map.putAll(all(OPERATOR, operator));
         map.putAll(signInEndpoints());
         map.putAll(all(TWO_FACTOR_FORMS, twoFactorForms));
@@ -148,6 +155,8 @@ abstract class AbuseCase {
                 "SELECT member_key || ' ' || coalesce(confirmed_at::text, '-') || ' ' || secret_ciphertext FROM two_factor_credentials "
                         + "WHERE workspace_id = $1 AND confirmed_at IS NOT NULL ORDER BY 1",
                 "SELECT row_to_json(p)::text FROM notification_preferences p WHERE workspace_id = $1",
+                "SELECT member_key || ' ' || new_member_mails FROM member_index WHERE workspace_id = $1 AND member_key = '"
+                        + victim.scenario.ownerEmail.toLowerCase() + "'",
                 "SELECT session_id::text FROM auth_sessions WHERE workspace_id = $1 AND NOT two_factor_pending AND member_key = '"
                         + victim.scenario.ownerEmail.toLowerCase() + "' ORDER BY 1")) {
             pool.preparedQuery(sql).execute(Tuple.of(victim.ws)).await().atMost(Duration.ofSeconds(10))

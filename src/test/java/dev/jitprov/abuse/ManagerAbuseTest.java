@@ -37,11 +37,13 @@ class ManagerAbuseTest extends AbuseCase {
         refusals.put("PUT /api/workspaces/{ws}/members/{id}/role", refused(403, "role_exceeds_caller"));
         refusals.put("DELETE /api/workspaces/{ws}/members/{id}", refused(403, "member_exceeds_caller"));
         refusals.put("DELETE /api/workspaces/{ws}/sessions/{sid}", refused(403, "member_exceeds_caller"));
+        // its own new-member mails are its own business (and only its own: the victim's stay as they were)
+        refusals.putAll(all(MEMBER_SELF_SERVICE, refused(200, null)));
         return refusals;
     }
 
     @Override
     Set<String> ownEventTypes() {
-        return Set.of("session.ended.v1");
+        return Set.of("session.ended.v1", "notification.preference-changed.v1");
     }
 }

@@ -87,6 +87,7 @@ final class Victim {
             case "POST /api/workspaces/{ws}/members" -> spec.contentType(ContentType.JSON).body(Map.of("email", "evil@example.com", "role", "Admin"));
             case "PUT /api/workspaces/{ws}/members/{id}/role" -> spec.contentType(ContentType.JSON).body(Map.of("role", "Admin"));
             case "PUT /api/workspaces/{ws}/notifications" -> spec.contentType(ContentType.JSON).body(Map.of("newMemberMails", "DAILY_DIGEST"));
+            case "PUT /api/workspaces/{ws}/notifications/me" -> spec.contentType(ContentType.JSON).body(Map.of("receiveNewMemberMails", false));
             case "POST /api/workspaces/{ws}/saml/inspect" -> spec.contentType(ContentType.JSON).body(Map.of("lastRejected", true));
             case "POST /saml/{ws}/acs" -> spec.contentType(ContentType.URLENC).formParam("SAMLResponse", forgedResponse);
             case "POST /api/auth/password" -> spec.contentType(ContentType.JSON)
