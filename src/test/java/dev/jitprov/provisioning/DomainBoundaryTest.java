@@ -56,7 +56,7 @@ class DomainBoundaryTest {
                 assertThat(Modifier.isStatic(f.getModifiers()) && Modifier.isFinal(f.getModifiers())).isTrue();
                 types.add((String) f.get(null));
             }
-            assertThat(types).hasSize(25).doesNotHaveDuplicates().allMatch(t -> t.matches("[a-z-]+(\\.[a-z-]+)*\\.v\\d+"));
+            assertThat(types).hasSize(26).doesNotHaveDuplicates().allMatch(t -> t.matches("[a-z-]+(\\.[a-z-]+)*\\.v\\d+"));
         }
     }
 }
