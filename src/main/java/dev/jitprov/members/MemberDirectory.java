@@ -1,7 +1,7 @@
 package dev.jitprov.members;
 
-import dev.jitprov.http.PageRequest;
-import dev.jitprov.http.ProblemException;
+import dev.jitprov.paging.PageRequest;
+import dev.jitprov.provisioning.DomainException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -30,7 +30,7 @@ public class MemberDirectory {
         return pool.preparedQuery(SELECT + " WHERE workspace_id = $1 AND member_id = $2").execute(Tuple.of(workspaceId, memberId))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ProblemException.notFound("member_not_found", "no member " + memberId + " in this workspace");
+                        throw DomainException.notFound("member_not_found", "no member " + memberId + " in this workspace");
                     }
                     return toRow(rows.iterator().next());
                 });

@@ -3,6 +3,7 @@ package dev.jitprov.members;
 import dev.jitprov.eventstore.ConcurrencyConflictException;
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.eventstore.EventStore;
+import dev.jitprov.eventstore.Locks;
 import dev.jitprov.eventstore.NewEvent;
 import dev.jitprov.eventstore.StoredEvent;
 import dev.jitprov.provisioning.LoginRejected;
@@ -131,11 +132,6 @@ public class MemberStreams {
         return attempt(workspaceId, memberKey, metadata, admission, refused, decider, 1);
     }
 
-    /** The advisory lock key that member decisions share and a role deletion takes alone. */
-    public static String rolesLock(String workspaceId) {
-        return "roles:" + workspaceId;
-    }
-
     /** Same, inside the caller's transaction (no retry: the caller owns the transaction). */
     public <T> Uni<Outcome<T>> decide(SqlConnection conn, String workspaceId, String memberKey, EventMetadata metadata,
                                       Decider<T> decider) {
@@ -148,8 +144,7 @@ public class MemberStreams {
         // The second lock is shared by all member decisions of the workspace and exclusive for a custom role's
         // deletion (RolesResource): a deletion counts the role's holders only when no decision that could assign
         // that role is in flight, and decisions after it read a workspace without the role.
-        Uni<?> locked = conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock_shared(hashtext($2))")
-                .execute(Tuple.of(streamId, rolesLock(workspaceId)));
+        Uni<?> locked = Locks.exclusiveAndShared(conn, Locks.memberStream(workspaceId, memberKey), Locks.roles(workspaceId));
         Uni<WorkspaceState> loaded = workspaces.load(conn, workspaceId);
         Uni<List<StoredEvent>> read = store.readStream(conn, streamId, 0);
         return Uni.combine().all().unis(locked, loaded, read).asTuple().flatMap(inputs -> {
@@ -213,7 +208,7 @@ public class MemberStreams {
                                            String workspaceId, String memberKey) {
         Uni<Void> lock = member.isMember() && member.isAdminIn(workspace)
                 // Serialize decisions that could take away the last admin of the workspace (R10).
-                ? conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of("admins:" + workspaceId)).replaceWithVoid()
+                ? Locks.exclusive(conn, Locks.admins(workspaceId))
                 : Uni.createFrom().voidItem();
         return lock.flatMap(ignored -> countOtherAdmins(conn, workspace, workspaceId, memberKey));
     }

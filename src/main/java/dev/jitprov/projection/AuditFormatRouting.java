@@ -1,5 +1,7 @@
 package dev.jitprov.projection;
 
+import dev.jitprov.web.admin.AuditResource;
+
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.UriBuilder;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;

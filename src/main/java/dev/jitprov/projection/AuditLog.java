@@ -3,8 +3,8 @@ package dev.jitprov.projection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jitprov.http.PageRequest;
-import dev.jitprov.http.ProblemException;
+import dev.jitprov.paging.PageRequest;
+import dev.jitprov.provisioning.DomainException;
 import dev.jitprov.provisioning.ActorType;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +51,7 @@ public class AuditLog {
             Instant f = instant("from", from);
             Instant t = instant("to", to);
             if (f != null && t != null && f.isAfter(t)) {
-                throw ProblemException.badRequest("invalid_range", "'from' must not be after 'to'");
+                throw DomainException.invalid("invalid_range", "'from' must not be after 'to'");
             }
             List<String> types = null;
             if (type != null && !type.isBlank()) {
@@ -61,7 +61,7 @@ public class AuditLog {
                     List<String> hits = AuditProjection.TYPES.stream()
                             .filter(known -> known.equals(name) || known.replaceFirst("\\.v[0-9]+$", "").equals(name)).toList();
                     if (hits.isEmpty()) {
-                        throw ProblemException.badRequest("invalid_type", "unknown audit entry type '" + name + "'; known: "
+                        throw DomainException.invalid("invalid_type", "unknown audit entry type '" + name + "'; known: "
                                 + String.join(", ", AuditProjection.TYPES.stream().sorted().toList()));
                     }
                     matched.addAll(hits);
@@ -88,7 +88,7 @@ public class AuditLog {
             try {
                 return OffsetDateTime.parse(value.trim()).toInstant();
             } catch (DateTimeParseException e) {
-                throw ProblemException.badRequest("invalid_" + name, "'" + name + "' must be an ISO-8601 time such as 2026-01-31T12:00:00Z");
+                throw DomainException.invalid("invalid_" + name, "'" + name + "' must be an ISO-8601 time such as 2026-01-31T12:00:00Z");
             }
         }
     }

@@ -1,7 +1,7 @@
 package dev.jitprov.projection;
 
-import dev.jitprov.http.PageRequest;
-import dev.jitprov.http.ProblemException;
+import dev.jitprov.paging.PageRequest;
+import dev.jitprov.provisioning.DomainException;
 import dev.jitprov.provisioning.MemberOrigin;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,27 +44,27 @@ public class MembersView {
                 try {
                     o = MemberOrigin.valueOf(o.toUpperCase(Locale.ROOT)).name();
                 } catch (IllegalArgumentException e) {
-                    throw ProblemException.badRequest("invalid_origin", "'origin' must be one of JIT, SCIM, INVITE, PASSWORD");
+                    throw DomainException.invalid("invalid_origin", "'origin' must be one of JIT, SCIM, INVITE, PASSWORD");
                 }
             }
             Boolean t = null;
             String tmp = blankToNull(temporary);
             if (tmp != null) {
                 if (!tmp.equalsIgnoreCase("true") && !tmp.equalsIgnoreCase("false")) {
-                    throw ProblemException.badRequest("invalid_temporary", "'temporary' must be true or false");
+                    throw DomainException.invalid("invalid_temporary", "'temporary' must be true or false");
                 }
                 t = Boolean.parseBoolean(tmp.toLowerCase(Locale.ROOT));
             }
             String s = blankToNull(status);
             s = s == null ? "ACTIVE" : s.toUpperCase(Locale.ROOT);
             if (!s.equals("ACTIVE") && !s.equals("DELETED")) {
-                throw ProblemException.badRequest("invalid_status", "'status' must be ACTIVE or DELETED");
+                throw DomainException.invalid("invalid_status", "'status' must be ACTIVE or DELETED");
             }
             String so = blankToNull(sort);
             boolean desc = so != null && so.startsWith("-");
             String column = so == null ? "email" : SORTS.get(desc ? so.substring(1) : so);
             if (column == null) {
-                throw ProblemException.badRequest("invalid_sort", "'sort' must be email, createdAt or lastSignInAt, '-' first for descending");
+                throw DomainException.invalid("invalid_sort", "'sort' must be email, createdAt or lastSignInAt, '-' first for descending");
             }
             return new Filter(blankToNull(query), blankToNull(role), o, t, s, column, desc);
         }

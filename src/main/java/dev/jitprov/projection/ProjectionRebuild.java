@@ -3,7 +3,7 @@ package dev.jitprov.projection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.StoredEvent;
-import dev.jitprov.http.ProblemException;
+import dev.jitprov.provisioning.DomainException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -105,16 +105,16 @@ public class ProjectionRebuild {
      */
     public Uni<Status> start(String name, boolean force) {
         Projection projection = projection(name).orElseThrow(() ->
-                ProblemException.notFound("unknown_projection", "no projection '" + name + "'; known: " + String.join(", ", projections.keySet())));
+                DomainException.notFound("unknown_projection", "no projection '" + name + "'; known: " + String.join(", ", projections.keySet())));
         if (running.putIfAbsent(name, Boolean.TRUE) != null) {
-            throw ProblemException.conflict("rebuild_in_progress", "projection " + name + " is being rebuilt by this replica");
+            throw DomainException.conflict("rebuild_in_progress", "projection " + name + " is being rebuilt by this replica");
         }
         return pool.preparedQuery("UPDATE projection_state SET rebuilding = true, rebuild_started_at = now(), rebuild_finished_at = NULL, "
                         + "rebuilt_events = 0 WHERE name = $1 AND (NOT rebuilding OR $2) RETURNING name")
                 .execute(Tuple.of(name, force))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
-                        return Uni.createFrom().failure(ProblemException.conflict("rebuild_in_progress",
+                        return Uni.createFrom().failure(DomainException.conflict("rebuild_in_progress",
                                 "projection " + name + " is being rebuilt; use force=true if that rebuild died"));
                     }
                     replayed.get(name).set(0);
@@ -255,7 +255,7 @@ public class ProjectionRebuild {
                 .execute(Tuple.of(name))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ProblemException.notFound("unknown_projection", "no projection '" + name + "'");
+                        throw DomainException.notFound("unknown_projection", "no projection '" + name + "'");
                     }
                     return toStatus(rows.iterator().next());
                 });

@@ -144,6 +144,12 @@ public class SamlSignIn {
         return sampled.replaceWith((Result) new Refused(code, message, correlationId, status));
     }
 
+    /** The last response of the workspace that was refused, for the assertion inspector (R20); empty if none was. */
+    public Uni<Optional<String>> lastRejected(String ws) {
+        return pool.preparedQuery("SELECT saml_response FROM saml_last_rejected WHERE workspace_id = $1").execute(Tuple.of(ws))
+                .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString("saml_response")));
+    }
+
     /** Keeps the last rejected response of the workspace for the assertion inspector (R20). */
     private Uni<Void> rememberRejected(String ws, String samlResponse, String code) {
         if (samlResponse == null || samlResponse.length() > 300_000) {

@@ -1,5 +1,8 @@
 package dev.jitprov.security;
 
+import dev.jitprov.session.Lockouts;
+import dev.jitprov.eventstore.Locks;
+
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
@@ -185,8 +188,7 @@ public class TwoFactor {
         String sessionId = session.sessionId().toString();
         Actor actor = Actor.user(key);
         EventMetadata metadata = new EventMetadata(ws, "user:" + key, UUID.randomUUID().toString(), null);
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
-                .execute(Tuple.of(MemberKeys.streamId(ws, key)))
+        return pool.withTransaction(conn -> Locks.exclusive(conn, Locks.memberStream(ws, key))
                 .flatMap(locked -> conn.preparedQuery("SELECT secret_ciphertext, confirmed_at, last_used_step, failed_attempts, locked_until, enrolment_session_id "
                                 + "FROM two_factor_credentials WHERE workspace_id = $1 AND member_key = $2 FOR UPDATE")
                         .execute(Tuple.of(ws, key)).map(TwoFactor::factor))

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -90,6 +91,23 @@ public class BrowserSessions {
                         + "WHERE secret_hash = $1 AND expires_at > $2 AND (NOT two_factor_pending OR started_at > $3)")
                 .execute(Tuple.of(Secrets.sha256(secret), utc(now), utc(pendingSince)))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSession(rows.iterator().next())));
+    }
+
+    /** A session of the Sessions list: who, with which effective role, from when to when. */
+    public record Listed(UUID sessionId, String memberKey, String effectiveRole, Instant startedAt, Instant expiresAt) {
+    }
+
+    /** The workspace's live sessions, newest first (at most {@code limit}). */
+    public Uni<List<Listed>> listOf(String workspaceId, int limit) {
+        return pool.preparedQuery("SELECT session_id, member_key, effective_role, started_at, expires_at FROM auth_sessions "
+                        + "WHERE workspace_id = $1 ORDER BY started_at DESC LIMIT $2").execute(Tuple.of(workspaceId, limit))
+                .map(rows -> {
+                    List<Listed> listed = new java.util.ArrayList<>();
+                    rows.forEach(row -> listed.add(new Listed(row.getUUID("session_id"), row.getString("member_key"),
+                            row.getString("effective_role"), row.getOffsetDateTime("started_at").toInstant(),
+                            row.getOffsetDateTime("expires_at").toInstant())));
+                    return listed;
+                });
     }
 
     public Uni<Optional<LiveSession>> byId(UUID sessionId) {

@@ -1,6 +1,5 @@
 package dev.jitprov.session;
 
-import dev.jitprov.security.Lockouts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;

@@ -2,8 +2,9 @@ package dev.jitprov.workspace;
 
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.eventstore.EventStore;
+import dev.jitprov.eventstore.Locks;
 import dev.jitprov.eventstore.NewEvent;
-import dev.jitprov.http.ProblemException;
+import dev.jitprov.provisioning.DomainException;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.WorkspaceCommand;
 import dev.jitprov.provisioning.WorkspaceDecider;
@@ -13,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -44,7 +46,7 @@ public class Workspaces {
     public Uni<WorkspaceState> require(String workspaceId) {
         return load(pool, workspaceId).map(state -> {
             if (!state.exists()) {
-                throw ProblemException.notFound("workspace_not_found", "no workspace '" + workspaceId + "'");
+                throw DomainException.notFound("workspace_not_found", "no workspace '" + workspaceId + "'");
             }
             return state;
         });
@@ -70,6 +72,20 @@ public class Workspaces {
     /** Decides and appends in a transaction of its own; returns the events (empty when nothing changes). */
     public Uni<Result> execute(String workspaceId, WorkspaceCommand command, String correlationId) {
         return pool.withTransaction(conn -> execute(conn, workspaceId, command, correlationId));
+    }
+
+    /**
+     * Deletes a custom role (the decider refuses built-in roles, the JIT default role, mapping targets and roles
+     * members hold). {@code member_index} is written in the transactions that append member events, and those hold
+     * the workspace's roles lock shared ({@link Locks#roles}): taken alone here, no decision that could give a member
+     * this role is in flight while the holders are counted, and the ones after it see the workspace without the role.
+     */
+    public Uni<Result> removeRole(String workspaceId, String name, Actor actor) {
+        return require(workspaceId).flatMap(state -> pool.withTransaction(conn -> Locks.exclusive(conn, Locks.roles(workspaceId))
+                .flatMap(locked -> conn.preparedQuery("SELECT count(*) FROM member_index WHERE workspace_id = $1 AND role = $2")
+                        .execute(Tuple.of(workspaceId, name)))
+                .flatMap(rows -> execute(conn, workspaceId, new WorkspaceCommand.RemoveRole(name, rows.iterator().next().getLong(0), actor),
+                        UUID.randomUUID().toString()))));
     }
 
     public record Result(WorkspaceState before, WorkspaceState after, List<WorkspaceEvent> events) {

@@ -76,7 +76,7 @@ record Endpoint(String method, String path) implements Comparable<Endpoint> {
     private static Path classesRoot() {
         try {
             // the service's compiled classes (target/classes), where the resources live
-            return Paths.get(dev.jitprov.saml.AcsResource.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Paths.get(dev.jitprov.web.saml.AcsResource.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -2,14 +2,10 @@ package dev.jitprov.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -17,27 +13,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Domain boundary")
 class DomainBoundaryTest {
 
-    @Nested
-    class WhenReadingTheSources {
-
-        @Test
-        @DisplayName("the domain imports nothing but java.* (no Quarkus, Mutiny, Jackson, Panache, Vert.x, OpenSAML)")
-        void importsOnlyJava() throws IOException {
-            Path dir = Path.of("src/main/java/dev/jitprov/provisioning");
-            try (Stream<Path> files = Files.list(dir)) {
-                List<String> offending = new ArrayList<>();
-                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    for (String line : Files.readAllLines(f)) {
-                        String l = line.strip();
-                        if (l.startsWith("import ") && !l.matches("import (static )?(java\\.|dev\\.jitprov\\.provisioning\\.).*")) {
-                            offending.add(f.getFileName() + ": " + l);
-                        }
-                    }
-                }
-                assertThat(offending).isEmpty();
-            }
-        }
-    }
+    // That the domain imports nothing but java.* is an ArchUnit rule now (architecture.ArchitectureTest).
 
     @Nested
     class WhenNamingEventTypes {

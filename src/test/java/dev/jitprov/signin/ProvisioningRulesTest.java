@@ -127,7 +127,7 @@ class ProvisioningRulesTest {
             io.vertx.mutiny.sqlclient.SqlConnection decision = pool.getConnection().await().indefinitely();
             io.vertx.mutiny.sqlclient.Transaction tx = decision.begin().await().indefinitely();
             decision.preparedQuery("SELECT pg_advisory_xact_lock_shared(hashtext($1))")
-                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(dev.jitprov.members.MemberStreams.rolesLock(s.workspaceId))).await().indefinitely();
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(dev.jitprov.eventstore.Locks.roles(s.workspaceId))).await().indefinitely();
             decision.preparedQuery("UPDATE member_index SET role = 'Contractor' WHERE workspace_id = $1 AND member_key = 'dora@example.com'")
                     .execute(io.vertx.mutiny.sqlclient.Tuple.of(s.workspaceId)).await().indefinitely();
 
