@@ -9,8 +9,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import dev.jitprov.roles.Role;
-import dev.jitprov.roles.RolesConfig;
+import dev.jitprov.replica.ReplicaRole;
+import dev.jitprov.replica.RolesConfig;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -92,7 +92,7 @@ public class KafkaRelay {
 
     /** Whether this replica runs the relay loop: role {@code relay} in {@code jit.roles} and {@code jit.relay.enabled}. */
     public boolean enabled() {
-        return roles.has(Role.RELAY) && config.enabled();
+        return roles.has(ReplicaRole.RELAY) && config.enabled();
     }
 
     /** Whether the background loop is running now. */

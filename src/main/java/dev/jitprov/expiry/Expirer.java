@@ -59,7 +59,7 @@ public class Expirer {
         this.clock = clock;
     }
 
-    @Scheduled(skipExecutionIf = dev.jitprov.roles.RoleSkips.UnlessExpirer.class, identity = "expiry", every = "{jit.expiry.scan-interval}", delayed = "{jit.expiry.scan-interval}",
+    @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessExpirer.class, identity = "expiry", every = "{jit.expiry.scan-interval}", delayed = "{jit.expiry.scan-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scan() {
         if (!config.enabled()) {

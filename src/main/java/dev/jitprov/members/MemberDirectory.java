@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Questions asked of the member index kept beside the log (consistent with the last committed sign-in). */
+/**
+ * Consistent member lookups: questions asked of the member index kept beside the log, true as of the last committed
+ * decision. For the Members page's search, which may lag a little, see {@code projection.MembersView}.
+ */
 @ApplicationScoped
 public class MemberDirectory {
 

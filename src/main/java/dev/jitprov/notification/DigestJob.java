@@ -49,7 +49,7 @@ public class DigestJob {
         this.clock = clock;
     }
 
-    @Scheduled(skipExecutionIf = dev.jitprov.roles.RoleSkips.UnlessNotifier.class, identity = "new-member-digest", cron = "{jit.notification.digest-cron}",
+    @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessNotifier.class, identity = "new-member-digest", cron = "{jit.notification.digest-cron}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> daily() {
         if (!config.enabled()) {

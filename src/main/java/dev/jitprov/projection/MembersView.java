@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Questions the Members page asks of the membership view. The view lags the store by the relay and consumer
- * delay; decisions never read it (they read the member's stream).
+ * Lagging member search: the questions the Members page asks of the membership view (a read model), which trails
+ * the store by the relay and consumer delay. Decisions never read it (they read the member's stream); consistent
+ * lookups are {@code members.MemberDirectory}'s.
  */
 @ApplicationScoped
 public class MembersView {

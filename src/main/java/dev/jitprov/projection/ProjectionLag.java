@@ -78,7 +78,7 @@ public class ProjectionLag {
         return lagMillis.get(projection).get() / 1000.0;
     }
 
-    @Scheduled(skipExecutionIf = dev.jitprov.roles.RoleSkips.UnlessProjector.class, every = "{jit.projections.lag-refresh-every}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessProjector.class, every = "{jit.projections.lag-refresh-every}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         Uni<Void> seed = seeded.get() ? Uni.createFrom().voidItem() : seed();
         return seed.flatMap(ignored -> pool.query("SELECT coalesce(max(position), 0) AS head FROM events").execute())

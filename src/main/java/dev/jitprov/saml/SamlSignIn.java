@@ -48,7 +48,7 @@ public class SamlSignIn {
     }
 
     private final Workspaces workspaces;
-    private final SamlValidation validation;
+    private final WorkspaceSamlValidator validation;
     private final ReplayCache replayCache;
     private final MemberStreams members;
     private final SessionConfig sessions;
@@ -56,7 +56,7 @@ public class SamlSignIn {
     private final Clock clock;
     private final AcsGuard guard;
 
-    public SamlSignIn(Workspaces workspaces, SamlValidation validation, ReplayCache replayCache, MemberStreams members,
+    public SamlSignIn(Workspaces workspaces, WorkspaceSamlValidator validation, ReplayCache replayCache, MemberStreams members,
                       SessionConfig sessions, Pool pool, Clock clock, AcsGuard guard) {
         this.guard = guard;
         this.workspaces = workspaces;

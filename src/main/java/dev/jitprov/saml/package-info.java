@@ -21,6 +21,10 @@
  * Replay detection (step 11) is the caller's: key {@code SamlPrincipal.assertionId()}, keep until
  * {@code SamlPrincipal.assertionNotOnOrAfter()} plus the clock skew.
  *
- * <p>No CDI here on purpose: plain Java, unit-testable, reused by the ACS resource and the inspector endpoint.
+ * <p>The pipeline itself is plain Java without CDI ({@link dev.jitprov.saml.SamlResponseValidator} and the check
+ * classes), unit-testable and reused by the ACS and the inspector. The CDI beans around it are adapters:
+ * {@link dev.jitprov.saml.WorkspaceSamlValidator} (the pipeline bound to a workspace's SP and IdP),
+ * {@link dev.jitprov.saml.SamlSignIn} (the sign-in use case), {@link dev.jitprov.saml.ReplayCache},
+ * {@link dev.jitprov.saml.AuthnRequests} (SP-initiated login) and {@link dev.jitprov.saml.AcsGuard} (G10).
  */
 package dev.jitprov.saml;

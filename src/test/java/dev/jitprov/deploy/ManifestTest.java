@@ -1,7 +1,7 @@
 package dev.jitprov.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jitprov.roles.Role;
+import dev.jitprov.replica.ReplicaRole;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,14 +79,14 @@ class ManifestTest {
             assertThat(roles).as("JIT_ROLES of %s", name(deployment)).isNotNull();
             byRole.put(roles, deployment);
         }
-        Set<String> expected = Stream.of(Role.values()).map(Role::configName).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> expected = Stream.of(ReplicaRole.values()).map(ReplicaRole::configName).collect(Collectors.toCollection(TreeSet::new));
         assertThat(byRole.keySet()).isEqualTo(expected);
     }
 
     @Test
     void everyDeploymentHasProbesResourcesAndANonRootReadOnlySecurityContext() {
         List<JsonNode> deployments = fullDeployments(all());
-        assertThat(deployments).hasSize(Role.values().length);
+        assertThat(deployments).hasSize(ReplicaRole.values().length);
         deployments.forEach(ManifestTest::checkDeployment);
     }
 
@@ -253,7 +253,7 @@ class ManifestTest {
             }
             List<JsonNode> docs = documents(rendered);
             List<JsonNode> deployments = fullDeployments(docs);
-            assertThat(deployments).as("overlay %s", overlay).hasSize(Role.values().length);
+            assertThat(deployments).as("overlay %s", overlay).hasSize(ReplicaRole.values().length);
             deployments.forEach(ManifestTest::checkDeployment);
             // only the dev overlay brings a Secret, generated from its throw-away development values
             assertThat(docs.stream().filter(d -> "Secret".equals(d.path("kind").asText())).map(ManifestTest::name))

@@ -16,7 +16,7 @@ import dev.jitprov.saml.CheckResult;
 import dev.jitprov.saml.SamlAttribute;
 import dev.jitprov.saml.SamlConfig;
 import dev.jitprov.saml.SamlSignIn;
-import dev.jitprov.saml.SamlValidation;
+import dev.jitprov.saml.WorkspaceSamlValidator;
 import dev.jitprov.saml.UnverifiedContent;
 import dev.jitprov.session.SessionConfig;
 import dev.jitprov.workspace.Workspaces;
@@ -59,14 +59,14 @@ public class InspectResource {
 
     private final Authorization authorization;
     private final Workspaces workspaces;
-    private final SamlValidation validation;
+    private final WorkspaceSamlValidator validation;
     private final MemberStreams members;
     private final SessionConfig sessions;
     private final SamlConfig samlConfig;
     private final SamlSignIn signIns;
     private final Clock clock;
 
-    public InspectResource(Authorization authorization, Workspaces workspaces, SamlValidation validation, MemberStreams members,
+    public InspectResource(Authorization authorization, Workspaces workspaces, WorkspaceSamlValidator validation, MemberStreams members,
                            SessionConfig sessions, SamlConfig samlConfig, SamlSignIn signIns, Clock clock) {
         this.authorization = authorization;
         this.workspaces = workspaces;

@@ -13,7 +13,7 @@ import dev.jitprov.saml.Certificates;
 import dev.jitprov.saml.IdpMetadata;
 import dev.jitprov.saml.IdpMetadataParser;
 import dev.jitprov.saml.InvalidSamlConfigurationException;
-import dev.jitprov.saml.SamlValidation;
+import dev.jitprov.saml.WorkspaceSamlValidator;
 import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -47,9 +47,9 @@ public class SsoResource {
 
     private final Authorization authorization;
     private final Workspaces workspaces;
-    private final SamlValidation saml;
+    private final WorkspaceSamlValidator saml;
 
-    public SsoResource(Authorization authorization, Workspaces workspaces, SamlValidation saml) {
+    public SsoResource(Authorization authorization, Workspaces workspaces, WorkspaceSamlValidator saml) {
         this.authorization = authorization;
         this.workspaces = workspaces;
         this.saml = saml;

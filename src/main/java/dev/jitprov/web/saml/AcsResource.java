@@ -5,7 +5,7 @@ import dev.jitprov.provisioning.DomainException;
 import dev.jitprov.saml.AcsGuard;
 import dev.jitprov.saml.AuthnRequests;
 import dev.jitprov.saml.SamlSignIn;
-import dev.jitprov.saml.SamlValidation;
+import dev.jitprov.saml.WorkspaceSamlValidator;
 import dev.jitprov.saml.SpMetadata;
 
 import dev.jitprov.web.ErrorPages;
@@ -41,7 +41,7 @@ public class AcsResource {
 
     private final Workspaces workspaces;
     private final SamlSignIn signIn;
-    private final SamlValidation validation;
+    private final WorkspaceSamlValidator validation;
     private final ErrorPages errors;
     private final CookieFactory cookies;
     private final RedirectPolicy redirects;
@@ -50,7 +50,7 @@ public class AcsResource {
     private final AcsGuard guard;
     private final java.time.Clock clock;
 
-    public AcsResource(Workspaces workspaces, SamlSignIn signIn, SamlValidation validation, ErrorPages errors, CookieFactory cookies,
+    public AcsResource(Workspaces workspaces, SamlSignIn signIn, WorkspaceSamlValidator validation, ErrorPages errors, CookieFactory cookies,
                        RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall, AcsGuard guard, java.time.Clock clock) {
         this.guard = guard;
         this.clock = clock;

@@ -1,4 +1,4 @@
-package dev.jitprov.roles;
+package dev.jitprov.replica;
 
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
@@ -19,12 +19,12 @@ import java.util.Set;
 public class RoleChannels implements ConfigSourceInterceptor {
 
     /** Which role consumes each incoming channel. */
-    static final Map<String, Role> CHANNEL_ROLES = Map.of(
-            "projection-members", Role.PROJECTOR,
-            "projection-sessions", Role.PROJECTOR,
-            "projection-audit", Role.PROJECTOR,
-            "notification-events", Role.NOTIFIER,
-            "expiry-events", Role.EXPIRER);
+    static final Map<String, ReplicaRole> CHANNEL_ROLES = Map.of(
+            "projection-members", ReplicaRole.PROJECTOR,
+            "projection-sessions", ReplicaRole.PROJECTOR,
+            "projection-audit", ReplicaRole.PROJECTOR,
+            "notification-events", ReplicaRole.NOTIFIER,
+            "expiry-events", ReplicaRole.EXPIRER);
 
     private static final String PREFIX = "mp.messaging.incoming.";
     private static final String SUFFIX = ".enabled";
@@ -38,12 +38,12 @@ public class RoleChannels implements ConfigSourceInterceptor {
         if (setOnPurpose || !name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) {
             return explicit;
         }
-        Role role = CHANNEL_ROLES.get(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+        ReplicaRole role = CHANNEL_ROLES.get(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
         if (role == null) {
             return explicit;
         }
         ConfigValue roles = context.proceed("jit.roles");
-        Set<Role> enabled = RolesConfig.parse(roles == null || roles.getValue() == null
+        Set<ReplicaRole> enabled = RolesConfig.parse(roles == null || roles.getValue() == null
                 ? List.of(RolesConfig.ALL) : List.of(roles.getValue().split(",")));
         return ConfigValue.builder().withName(name).withValue(String.valueOf(enabled.contains(role)))
                 .withConfigSourceName("jit.roles").build();

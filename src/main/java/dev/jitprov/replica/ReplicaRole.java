@@ -1,4 +1,4 @@
-package dev.jitprov.roles;
+package dev.jitprov.replica;
 
 import java.util.Locale;
 
@@ -6,7 +6,7 @@ import java.util.Locale;
  * What a replica of the one image does. A replica runs the roles listed in {@code jit.roles} (default {@code all}).
  * Each role starts only its own background work: consumers, loops and scheduled jobs.
  */
-public enum Role {
+public enum ReplicaRole {
     /** ACS, console and REST API (the HTTP endpoints themselves are always served; see docs/operations.md). */
     API,
     /** The transactional-outbox relay from the event store to Kafka. */

@@ -1,4 +1,4 @@
-package dev.jitprov.roles;
+package dev.jitprov.replica;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * The roles this replica runs ({@code jit.roles}): a comma-separated list of {@code api}, {@code relay},
  * {@code projector}, {@code notifier}, {@code expirer}, or {@code all} (the default, for small installs).
- * Every background consumer, loop or scheduled job checks {@link #has(Role)} before it starts work.
+ * Every background consumer, loop or scheduled job checks {@link #has(ReplicaRole)} before it starts work.
  */
 @ConfigMapping(prefix = "jit.roles")
 public interface RolesConfig {
@@ -20,53 +20,53 @@ public interface RolesConfig {
     /** The value that enables every role. */
     String ALL = "all";
 
-    /** The roles of this replica, as configured ({@code all}, or names of {@link Role} in any case). */
+    /** The roles of this replica, as configured ({@code all}, or names of {@link ReplicaRole} in any case). */
     @WithParentName
     @WithDefault(ALL)
     List<String> roleNames();
 
     /** Whether this replica runs {@code role}. */
-    default boolean has(Role role) {
+    default boolean has(ReplicaRole role) {
         return enabled().contains(role);
     }
 
     default boolean hasApi() {
-        return has(Role.API);
+        return has(ReplicaRole.API);
     }
 
     default boolean hasRelay() {
-        return has(Role.RELAY);
+        return has(ReplicaRole.RELAY);
     }
 
     default boolean hasProjector() {
-        return has(Role.PROJECTOR);
+        return has(ReplicaRole.PROJECTOR);
     }
 
     default boolean hasNotifier() {
-        return has(Role.NOTIFIER);
+        return has(ReplicaRole.NOTIFIER);
     }
 
     default boolean hasExpirer() {
-        return has(Role.EXPIRER);
+        return has(ReplicaRole.EXPIRER);
     }
 
     /** The roles this replica runs; fails on an unknown name so a typo never silently disables a role. */
-    default Set<Role> enabled() {
+    default Set<ReplicaRole> enabled() {
         return parse(roleNames());
     }
 
-    static Set<Role> parse(List<String> names) {
-        EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    static Set<ReplicaRole> parse(List<String> names) {
+        EnumSet<ReplicaRole> roles = EnumSet.noneOf(ReplicaRole.class);
         for (String raw : names) {
             String name = raw.strip().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) {
                 continue;
             }
             if (ALL.equals(name)) {
-                return EnumSet.allOf(Role.class);
+                return EnumSet.allOf(ReplicaRole.class);
             }
             try {
-                roles.add(Role.valueOf(name.toUpperCase(Locale.ROOT)));
+                roles.add(ReplicaRole.valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("jit.roles: unknown role '" + raw + "' (expected all, api, relay, "
                         + "projector, notifier, expirer)", e);

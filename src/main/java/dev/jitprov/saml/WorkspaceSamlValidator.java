@@ -16,20 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The validation pipeline bound to a workspace: this workspace as SP (entity ID and ACS URL from the public base
+ * The CDI adapter of {@link SamlResponseValidator} (the pure validator): the validation pipeline bound to a workspace: this workspace as SP (entity ID and ACS URL from the public base
  * URL) and its IdP (entity ID and certificates from the workspace's SSO configuration). OpenSAML is initialized
  * at startup (it takes seconds), and validation runs on a worker thread (XML parsing and RSA verification are
  * CPU work that must not hold the event loop).
  */
 @Startup
 @ApplicationScoped
-public class SamlValidation {
+public class WorkspaceSamlValidator {
 
     private final SamlResponseValidator validator;
     private final ServiceUrls urls;
     private final Map<List<String>, List<X509Certificate>> parsedCertificates = new ConcurrentHashMap<>();
 
-    public SamlValidation(Clock clock, SamlConfig config, ServiceUrls urls) {
+    public WorkspaceSamlValidator(Clock clock, SamlConfig config, ServiceUrls urls) {
         this.validator = new SamlResponseValidator(clock,
                 new SamlPolicy(config.clockSkew(), config.maxIssueInstantAge(), config.maxBodyBytes()));
         this.urls = urls;

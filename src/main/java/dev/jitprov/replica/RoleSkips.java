@@ -1,4 +1,4 @@
-package dev.jitprov.roles;
+package dev.jitprov.replica;
 
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
@@ -12,9 +12,9 @@ public final class RoleSkips {
 
     abstract static class SkipWithout implements Scheduled.SkipPredicate {
         private final RolesConfig roles;
-        private final Role role;
+        private final ReplicaRole role;
 
-        SkipWithout(RolesConfig roles, Role role) {
+        SkipWithout(RolesConfig roles, ReplicaRole role) {
             this.roles = roles;
             this.role = role;
         }
@@ -28,28 +28,28 @@ public final class RoleSkips {
     @Singleton
     public static class UnlessExpirer extends SkipWithout {
         public UnlessExpirer(RolesConfig roles) {
-            super(roles, Role.EXPIRER);
+            super(roles, ReplicaRole.EXPIRER);
         }
     }
 
     @Singleton
     public static class UnlessNotifier extends SkipWithout {
         public UnlessNotifier(RolesConfig roles) {
-            super(roles, Role.NOTIFIER);
+            super(roles, ReplicaRole.NOTIFIER);
         }
     }
 
     @Singleton
     public static class UnlessProjector extends SkipWithout {
         public UnlessProjector(RolesConfig roles) {
-            super(roles, Role.PROJECTOR);
+            super(roles, ReplicaRole.PROJECTOR);
         }
     }
 
     @Singleton
     public static class UnlessApi extends SkipWithout {
         public UnlessApi(RolesConfig roles) {
-            super(roles, Role.API);
+            super(roles, ReplicaRole.API);
         }
     }
 }

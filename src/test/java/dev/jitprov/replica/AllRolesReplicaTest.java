@@ -1,4 +1,4 @@
-package dev.jitprov.roles;
+package dev.jitprov.replica;
 
 import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.EventsConfig;
@@ -31,7 +31,7 @@ class AllRolesReplicaTest {
 
     @Test
     void whenAllRolesRunThenTheRelayPublishesAnAppendedEvent() {
-        assertThat(roles.enabled()).containsExactlyInAnyOrder(Role.values());
+        assertThat(roles.enabled()).containsExactlyInAnyOrder(ReplicaRole.values());
         assertThat(relay.enabled()).isTrue();
         assertThat(relay.running()).isTrue();
 

@@ -1,4 +1,4 @@
-package dev.jitprov.roles;
+package dev.jitprov.replica;
 
 import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.KafkaRelay;
@@ -36,7 +36,7 @@ class ApiOnlyReplicaTest {
 
     @Test
     void whenOnlyTheApiRunsThenTheRelayDoesNotPublishAnAppendedEvent() {
-        assertThat(roles.enabled()).containsExactly(Role.API);
+        assertThat(roles.enabled()).containsExactly(ReplicaRole.API);
         assertThat(relay.enabled()).isFalse();
 
         List<StoredEvent> appended = store.append(uniqueStream("api-only"), 0, things("ws-roles", 1)).await().atMost(TIMEOUT);

@@ -1,4 +1,4 @@
-package dev.jitprov.roles;
+package dev.jitprov.replica;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,12 +12,12 @@ class RolesConfigTest {
 
     @Test
     void allEnablesEveryRole() {
-        assertThat(RolesConfig.parse(List.of("all"))).containsExactlyInAnyOrder(Role.values());
+        assertThat(RolesConfig.parse(List.of("all"))).containsExactlyInAnyOrder(ReplicaRole.values());
     }
 
     @Test
     void namesAreTrimmedAndCaseInsensitive() {
-        assertThat(RolesConfig.parse(List.of(" API", "relay "))).containsExactlyInAnyOrder(Role.API, Role.RELAY);
+        assertThat(RolesConfig.parse(List.of(" API", "relay "))).containsExactlyInAnyOrder(ReplicaRole.API, ReplicaRole.RELAY);
     }
 
     @Test
