@@ -55,7 +55,7 @@ public class Onboarding {
                         .flatMap(created -> members.execute(conn, id, ownerKey, metadata, new MemberCommand.CreateOwner(ownerKey, email, operator)))
                         .flatMap(owner -> conn.preparedQuery("INSERT INTO credentials (workspace_id, member_key, password_hash) VALUES ($1, $2, $3)")
                                 .execute(Tuple.of(id, ownerKey, hash)))))
-                .replaceWith(new Created(id, name.trim(), MemberStreams.memberId(id, ownerKey), email));
+                .replaceWith(new Created(id, name.trim(), MemberKeys.memberId(id, ownerKey), email));
     }
 
     static String newWorkspaceId(String name) {

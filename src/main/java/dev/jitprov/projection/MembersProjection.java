@@ -1,6 +1,6 @@
 package dev.jitprov.projection;
 
-import dev.jitprov.members.MemberStreams;
+import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.eventstore.Writes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -68,7 +68,7 @@ public class MembersProjection implements Projection {
             writes.add(UPSERT_ROWS, Tuple.tuple(List.of(
                     column(rows, r -> r.workspaceId, String[]::new),
                     column(rows, r -> r.memberKey, String[]::new),
-                    column(rows, r -> MemberStreams.memberId(r.workspaceId, r.memberKey), UUID[]::new),
+                    column(rows, r -> MemberKeys.memberId(r.workspaceId, r.memberKey), UUID[]::new),
                     column(rows, r -> r.email, String[]::new),
                     column(rows, r -> r.displayName, String[]::new),
                     column(rows, r -> r.role, String[]::new),

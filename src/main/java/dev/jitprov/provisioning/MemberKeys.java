@@ -40,4 +40,9 @@ public final class MemberKeys {
     public static String streamId(String workspaceId, String memberKey) {
         return STREAM_PREFIX + workspaceId + SEPARATOR + memberKey;
     }
+
+    /** The member's public id: stable per workspace and key (a name-based UUID), the same in every life of the member. */
+    public static java.util.UUID memberId(String workspaceId, String memberKey) {
+        return java.util.UUID.nameUUIDFromBytes((workspaceId + "\n" + memberKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

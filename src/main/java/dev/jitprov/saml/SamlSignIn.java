@@ -2,6 +2,7 @@ package dev.jitprov.saml;
 
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.members.MemberStreams;
+import dev.jitprov.members.SignInRejections;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.LoginRejected;
 import dev.jitprov.provisioning.MemberKeys;
@@ -51,18 +52,20 @@ public class SamlSignIn {
     private final WorkspaceSamlValidator validation;
     private final ReplayCache replayCache;
     private final MemberStreams members;
+    private final SignInRejections rejections;
     private final SessionConfig sessions;
     private final Pool pool;
     private final Clock clock;
     private final AcsGuard guard;
 
-    public SamlSignIn(Workspaces workspaces, WorkspaceSamlValidator validation, ReplayCache replayCache, MemberStreams members,
+    public SamlSignIn(Workspaces workspaces, WorkspaceSamlValidator validation, ReplayCache replayCache, MemberStreams members, SignInRejections rejections,
                       SessionConfig sessions, Pool pool, Clock clock, AcsGuard guard) {
         this.guard = guard;
         this.workspaces = workspaces;
         this.validation = validation;
         this.replayCache = replayCache;
         this.members = members;
+        this.rejections = rejections;
         this.sessions = sessions;
         this.pool = pool;
         this.clock = clock;
@@ -125,7 +128,7 @@ public class SamlSignIn {
         guard.refused(clientAddress, ws, code, clock.instant());
         LoginRejected event = new LoginRejected(code, message, nameId, responseId, issuer, clock.instant());
         EventMetadata metadata = new EventMetadata(ws, issuer == null ? "anonymous" : "idp:" + issuer, correlationId, responseId);
-        return members.recordRejection(event, metadata)
+        return rejections.record(event, metadata)
                 .flatMap(ignored -> rememberRejected(ws, samlResponse, code))
                 .replaceWith((Result) new Refused(code, message, correlationId, status));
     }

@@ -1,7 +1,7 @@
 package dev.jitprov.security;
 
 import dev.jitprov.eventstore.EventMetadata;
-import dev.jitprov.members.MemberStreams;
+import dev.jitprov.members.SignInRejections;
 import dev.jitprov.provisioning.LoginRejected;
 import dev.jitprov.provisioning.WorkspaceState;
 import io.smallrye.mutiny.Uni;
@@ -50,13 +50,13 @@ public class Firewall {
     public record Refusal(String code, String message, String reference) {
     }
 
-    private final MemberStreams members;
+    private final SignInRejections rejections;
     private final Clock clock;
     private final IpAllowList trustedProxies;
     private final String header;
 
-    public Firewall(MemberStreams members, Clock clock, Config config) {
-        this.members = members;
+    public Firewall(SignInRejections rejections, Clock clock, Config config) {
+        this.rejections = rejections;
         this.clock = clock;
         this.trustedProxies = IpAllowList.parse(config.trustedProxies().orElse(List.of()).stream().filter(s -> !s.isBlank()).toList());
         this.header = config.clientAddressHeader();
@@ -128,7 +128,7 @@ public class Firewall {
                 + " is not allowed: the address is outside this workspace's IP allow-list (" + path + ").";
         LOG.infof("sign-in refused: workspace=%s code=firewall address=%s path=%s", ws, clientAddress, path);
         LoginRejected rejection = new LoginRejected(FIREWALL, detail, null, null, null, clock.instant());
-        return members.recordRejection(rejection, new EventMetadata(ws, "anonymous", correlationId, null))
+        return rejections.record(rejection, new EventMetadata(ws, "anonymous", correlationId, null))
                 .replaceWith(Optional.of(new Refusal(FIREWALL, detail, correlationId)));
     }
 }

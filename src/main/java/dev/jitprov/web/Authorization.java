@@ -4,7 +4,6 @@ import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceState;
 import dev.jitprov.session.ApiTokens;
 import dev.jitprov.session.BrowserSessions;
-import dev.jitprov.session.Secrets;
 import dev.jitprov.session.SessionConfig;
 import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;

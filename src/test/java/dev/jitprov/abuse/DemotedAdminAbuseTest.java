@@ -1,6 +1,6 @@
 package dev.jitprov.abuse;
 
-import dev.jitprov.members.MemberStreams;
+import dev.jitprov.provisioning.MemberKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 
@@ -19,7 +19,7 @@ class DemotedAdminAbuseTest extends AbuseCase {
         var s = victim.scenario;
         staleCookie = s.signInAfterInvite("dee@example.com", "Admin");
         s.admin().body(Map.of("role", "Analyst"))
-                .put("/api/workspaces/" + s.workspaceId + "/members/" + MemberStreams.memberId(s.workspaceId, "dee@example.com") + "/role")
+                .put("/api/workspaces/" + s.workspaceId + "/members/" + MemberKeys.memberId(s.workspaceId, "dee@example.com") + "/role")
                 .then().statusCode(200);
         return victim;
     }

@@ -1,6 +1,6 @@
 package dev.jitprov.abuse;
 
-import dev.jitprov.members.MemberStreams;
+import dev.jitprov.provisioning.MemberKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 
@@ -25,7 +25,7 @@ class RevokedTokenAbuseTest extends AbuseCase {
         deadToken = withSession(cookie).contentType("application/json")
                 .body(Map.of("name", "rex's laptop")).post("/api/workspaces/" + s.workspaceId + "/tokens")
                 .then().statusCode(201).extract().path("token");
-        s.admin().delete("/api/workspaces/" + s.workspaceId + "/members/" + MemberStreams.memberId(s.workspaceId, "rex@example.com"))
+        s.admin().delete("/api/workspaces/" + s.workspaceId + "/members/" + MemberKeys.memberId(s.workspaceId, "rex@example.com"))
                 .then().statusCode(204);
         s.admin().body(Map.of("email", "rex@example.com", "role", "Admin")).post("/api/workspaces/" + s.workspaceId + "/members")
                 .then().statusCode(201);

@@ -1,6 +1,5 @@
 package dev.jitprov.abuse;
 
-import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.saml.Certificates;
 import dev.jitprov.saml.TestIdp;
@@ -33,8 +32,8 @@ final class Victim {
     private Victim(Scenario scenario, String ownerSessionId, String ownerTokenId, String forgedResponse) {
         this.scenario = scenario;
         this.ws = scenario.workspaceId;
-        this.ownerId = MemberStreams.memberId(ws, MemberKeys.normalize(scenario.ownerEmail)).toString();
-        this.analystId = MemberStreams.memberId(ws, "ana@example.com").toString();
+        this.ownerId = MemberKeys.memberId(ws, MemberKeys.normalize(scenario.ownerEmail)).toString();
+        this.analystId = MemberKeys.memberId(ws, "ana@example.com").toString();
         this.ownerSessionId = ownerSessionId;
         this.ownerTokenId = ownerTokenId;
         this.forgedResponse = forgedResponse;

@@ -3,7 +3,6 @@ package dev.jitprov.projection;
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.NewEvent;
-import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberEvent.RoleChangeSkipped;
 import dev.jitprov.provisioning.MemberKeys;
@@ -288,7 +287,7 @@ class AuditEntriesTest {
 
         assertThat(entry).containsEntry("actorType", "ADMIN").containsEntry("memberEmail", "rex@example.com");
         assertThat(details(entry)).containsEntry("reason", "ACCESS_REVOKED");
-        assertThat(UUID.fromString(id)).isEqualTo(MemberStreams.memberId(scenario.workspaceId, "rex@example.com"));
+        assertThat(UUID.fromString(id)).isEqualTo(MemberKeys.memberId(scenario.workspaceId, "rex@example.com"));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.jitprov.security;
 
-import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.WorkspaceState;
 import dev.jitprov.support.EventLog;
@@ -45,7 +44,7 @@ class AuthorizationRulesTest {
     }
 
     static String idOf(Scenario s, String email) {
-        return MemberStreams.memberId(s.workspaceId, MemberKeys.normalize(email)).toString();
+        return MemberKeys.memberId(s.workspaceId, MemberKeys.normalize(email)).toString();
     }
 
     static String members(Scenario s) {

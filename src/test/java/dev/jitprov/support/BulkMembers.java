@@ -3,7 +3,6 @@ package dev.jitprov.support;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.expiry.Deadline;
-import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
 import dev.jitprov.provisioning.MemberKeys;
@@ -52,7 +51,7 @@ public final class BulkMembers {
                             .execute(Tuple.tuple(List.of(ws, MemberKeys.streamId(ws, ""), UserProvisioned.TYPE, meta, at, k, payloads.toArray(String[]::new))))
                             .flatMap(ignored -> conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
                                             + "SELECT $1, k, id, k, 'Analyst', 'JIT', true, $2 FROM unnest($3::text[], $4::uuid[]) AS x(k, id)")
-                                    .execute(Tuple.of(ws, at, k, keys.stream().map(key -> MemberStreams.memberId(ws, key)).toArray(UUID[]::new))))
+                                    .execute(Tuple.of(ws, at, k, keys.stream().map(key -> MemberKeys.memberId(ws, key)).toArray(UUID[]::new))))
                             .flatMap(ignored -> conn.preparedQuery("INSERT INTO expiry_deadlines (kind, workspace_id, member_key, target, due_at) "
                                             + "SELECT 'MEMBER', $1, k, $2, $3 FROM unnest($4::text[]) AS k")
                                     .execute(Tuple.of(ws, Deadline.MEMBER_TARGET, due, k))))
@@ -87,7 +86,7 @@ public final class BulkMembers {
                             .execute(Tuple.tuple(List.of(ws, MemberKeys.streamId(ws, ""), UserProvisioned.TYPE, meta, at, k, payloads.toArray(String[]::new))))
                             .flatMap(ignored -> conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
                                             + "SELECT $1, k, id, k, r, 'JIT', false, $2 FROM unnest($3::text[], $4::uuid[], $5::text[]) AS x(k, id, r)")
-                                    .execute(Tuple.of(ws, at, k, keys.stream().map(key -> MemberStreams.memberId(ws, key)).toArray(UUID[]::new),
+                                    .execute(Tuple.of(ws, at, k, keys.stream().map(key -> MemberKeys.memberId(ws, key)).toArray(UUID[]::new),
                                             roles.toArray(String[]::new)))))
                     .await().indefinitely();
         }

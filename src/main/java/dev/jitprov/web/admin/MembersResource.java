@@ -96,7 +96,7 @@ public class MembersResource {
             Actor actor = Actor.admin(caller.memberKey());
             return members.execute(ws, key, metadata(ws, caller),
                             new MemberCommand.InviteMember(key, request.email().trim(), request.displayName(), request.role(), actor, caller.grantor()))
-                    .flatMap(outcome -> directory.require(ws, MemberStreams.memberId(ws, key)))
+                    .flatMap(outcome -> directory.require(ws, MemberKeys.memberId(ws, key)))
                     .map(row -> Response.status(201).entity(row).build());
         });
     }

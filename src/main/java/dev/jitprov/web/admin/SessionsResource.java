@@ -1,5 +1,6 @@
 package dev.jitprov.web.admin;
 
+import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.web.Authorization;
 
 import dev.jitprov.web.ProblemException;
@@ -54,7 +55,7 @@ public class SessionsResource {
         return authorization.require(headers, ws, Permissions.TEAM_MANAGE).flatMap(caller -> sessions.listOf(ws, 1000))
                 .map(listed -> {
                     List<SessionView> items = new ArrayList<>();
-                    listed.forEach(session -> items.add(new SessionView(session.sessionId(), MemberStreams.memberId(ws, session.memberKey()),
+                    listed.forEach(session -> items.add(new SessionView(session.sessionId(), MemberKeys.memberId(ws, session.memberKey()),
                             session.memberKey(), session.effectiveRole(), session.startedAt(), session.expiresAt())));
                     return new SessionList(items, items.size(), 1, Math.max(1, items.size()));
                 });

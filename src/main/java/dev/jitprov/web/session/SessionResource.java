@@ -2,7 +2,6 @@ package dev.jitprov.web.session;
 
 import dev.jitprov.session.BrowserSessions;
 import dev.jitprov.session.CookieFactory;
-import dev.jitprov.session.PasswordThrottle;
 import dev.jitprov.session.SessionConfig;
 
 import dev.jitprov.web.Authorization;
@@ -80,7 +79,7 @@ public class SessionResource {
                 return Response.accepted(new TwoFactorChallenge("two_factor_required", signedIn.sessionId(), signedIn.workspaceId(), "/2fa", "/api/2fa"))
                         .cookie(cookies.session(signedIn.cookieSecret())).header("Cache-Control", "no-store").build();
             }
-            return Response.ok(new SessionView(signedIn.sessionId(), signedIn.workspaceId(), MemberStreams.memberId(signedIn.workspaceId(), signedIn.memberKey()),
+            return Response.ok(new SessionView(signedIn.sessionId(), signedIn.workspaceId(), MemberKeys.memberId(signedIn.workspaceId(), signedIn.memberKey()),
                             signedIn.memberKey(), signedIn.effectiveRole(), Set.of(), signedIn.expiresAt()))
                     .cookie(cookies.session(signedIn.cookieSecret())).header("Cache-Control", "no-store").build();
         });
@@ -111,7 +110,7 @@ public class SessionResource {
         }
         return authorization.activeSession(cookie.getValue()).map(active -> {
             BrowserSessions.LiveSession s = active.session();
-            return new SessionView(s.sessionId(), s.workspaceId(), MemberStreams.memberId(s.workspaceId(), s.memberKey()), s.memberKey(),
+            return new SessionView(s.sessionId(), s.workspaceId(), MemberKeys.memberId(s.workspaceId(), s.memberKey()), s.memberKey(),
                     s.effectiveRole(), active.permissions(), s.expiresAt());
         });
     }

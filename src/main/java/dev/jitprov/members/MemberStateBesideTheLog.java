@@ -1,0 +1,119 @@
+package dev.jitprov.members;
+
+import dev.jitprov.provisioning.MemberEvent;
+import dev.jitprov.provisioning.MemberEvent.OwnerCreated;
+import dev.jitprov.provisioning.MemberEvent.RoleChanged;
+import dev.jitprov.provisioning.MemberEvent.SessionEnded;
+import dev.jitprov.provisioning.MemberEvent.SessionStarted;
+import dev.jitprov.provisioning.MemberEvent.UserDeleted;
+import dev.jitprov.provisioning.MemberEvent.UserInvited;
+import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
+import dev.jitprov.provisioning.MemberKeys;
+import dev.jitprov.provisioning.MemberOrigin;
+import dev.jitprov.provisioning.WorkspaceCommand;
+import dev.jitprov.provisioning.WorkspaceEvent.ApiTokenRevoked;
+import dev.jitprov.provisioning.WorkspaceState;
+import dev.jitprov.session.BrowserSessions;
+import dev.jitprov.workspace.Workspaces;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The member's state kept beside the log (ADR 0006), written in the transaction that appends the member's events:
+ * the member index (role, origin, temporary, own mail preference), credentials, live browser sessions, and the API
+ * tokens that die with a deleted member. The one writer of these rows for member events.
+ */
+@ApplicationScoped
+public class MemberStateBesideTheLog {
+
+    private final BrowserSessions sessions;
+    private final Workspaces workspaces;
+
+    public MemberStateBesideTheLog(BrowserSessions sessions, Workspaces workspaces) {
+        this.sessions = sessions;
+        this.workspaces = workspaces;
+    }
+
+    /** Applies the decision's events to the tables beside the log; opened sessions' cookie secrets go to {@code secrets}. */
+    Uni<Void> apply(SqlConnection conn, WorkspaceState workspace, String workspaceId, String memberKey,
+                    List<MemberEvent> events, Map<String, String> secrets) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (MemberEvent event : events) {
+            chain = chain.flatMap(ignored -> apply(conn, workspace, workspaceId, memberKey, event, secrets));
+        }
+        return chain;
+    }
+
+    private Uni<Void> apply(SqlConnection conn, WorkspaceState workspace, String ws, String key, MemberEvent event,
+                                  Map<String, String> secrets) {
+        if (event instanceof UserProvisioned e) {
+            return index(conn, ws, key, e.email(), e.role(), e.origin(), e.temporary(), e.at());
+        } else if (event instanceof UserInvited e) {
+            return index(conn, ws, key, e.email(), e.role(), MemberOrigin.INVITE, false, e.at());
+        } else if (event instanceof OwnerCreated e) {
+            return index(conn, ws, key, e.email(), e.role(), MemberOrigin.PASSWORD, false, e.at());
+        } else if (event instanceof RoleChanged e) {
+            return conn.preparedQuery("UPDATE member_index SET role = $3 WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(ws, key, e.to())).replaceWithVoid();
+        } else if (event instanceof MemberEvent.NotificationPreferenceChanged e) {
+            // read by the notifier when it picks the recipients of new-member mails (R16)
+            return conn.preparedQuery("UPDATE member_index SET new_member_mails = $3 WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(ws, key, e.newMemberMails())).replaceWithVoid();
+        } else if (event instanceof SessionStarted e) {
+            // the workspace this transaction decided with says whether the session waits for a second factor (R14)
+            return sessions.open(conn, UUID.fromString(e.sessionId()), ws, key, e.effectiveRole(), e.startedAt(), e.expiresAt(),
+                            workspace.security().twoFactorRequired())
+                    .invoke(secret -> secrets.put(e.sessionId(), secret)).replaceWithVoid();
+        } else if (event instanceof SessionEnded e) {
+            return sessions.close(conn, UUID.fromString(e.sessionId()));
+        } else if (event instanceof UserDeleted e) {
+            // three independent deletes, sent together (one round trip)
+            return Uni.combine().all().unis(sessions.closeAllOf(conn, ws, key),
+                            conn.preparedQuery("DELETE FROM member_index WHERE workspace_id = $1 AND member_key = $2").execute(Tuple.of(ws, key)),
+                            conn.preparedQuery("DELETE FROM credentials WHERE workspace_id = $1 AND member_key = $2").execute(Tuple.of(ws, key)))
+                    .discardItems()
+                    .flatMap(ignored -> revokeTokensOf(conn, ws, key, e));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * G3: a member's API tokens die with it, in the deletion's transaction, each revocation audited on the workspace
+     * stream with the deletion's reason. Members rarely hold tokens, so the workspace stream is written only then;
+     * if it moved meanwhile the whole member decision runs again (ConcurrencyConflictException).
+     */
+    private Uni<Void> revokeTokensOf(SqlConnection conn, String ws, String key, UserDeleted deleted) {
+        String reason = ApiTokenRevoked.memberDeleted(deleted.reason());
+        return conn.preparedQuery("UPDATE api_tokens SET revoked_at = $3, revoked_reason = $4 "
+                        + "WHERE workspace_id = $1 AND member_key = $2 AND revoked_at IS NULL RETURNING id, name")
+                .execute(Tuple.of(ws, key, OffsetDateTime.ofInstant(deleted.at(), ZoneOffset.UTC), reason))
+                .flatMap(rows -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (var row : rows) {
+                        WorkspaceCommand.RevokeApiToken revoke = new WorkspaceCommand.RevokeApiToken(row.getUUID("id").toString(),
+                                row.getString("name"), reason, deleted.actor());
+                        chain = chain.flatMap(ignored -> workspaces.execute(conn, ws, revoke, UUID.randomUUID().toString()).replaceWithVoid());
+                    }
+                    return chain;
+                });
+    }
+
+    private Uni<Void> index(SqlConnection conn, String ws, String key, String email, String role, MemberOrigin origin,
+                            boolean temporary, java.time.Instant at) {
+        return conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
+                        + "email = EXCLUDED.email, role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, created_at = EXCLUDED.created_at, "
+                        + "new_member_mails = true")
+                .execute(Tuple.tuple(List.of(ws, key, MemberKeys.memberId(ws, key), email, role, origin.name(), temporary,
+                        OffsetDateTime.ofInstant(at, ZoneOffset.UTC))))
+                .replaceWithVoid();
+    }
+}
