@@ -6,6 +6,7 @@ import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.Locks;
 import dev.jitprov.eventstore.NewEvent;
 import dev.jitprov.eventstore.StoredEvent;
+import dev.jitprov.provisioning.MemberDecider;
 import dev.jitprov.provisioning.MemberEvent;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.MemberState;
@@ -83,8 +84,8 @@ public class MemberStreams {
     }
 
     private Decider<Void> commandDecider(dev.jitprov.provisioning.MemberCommand command) {
-        return ctx -> new Decision<>(dev.jitprov.provisioning.MemberDecider.decide(ctx.workspace(), ctx.member(), command,
-                ctx.otherActiveAdmins(), clock.instant()), null);
+        return ctx -> new Decision<>(MemberDecider.DECIDER.decide(new MemberDecider.Request(ctx.workspace(), command,
+                ctx.otherActiveAdmins(), clock.instant()), ctx.member()), null);
     }
 
     public <T> Uni<Outcome<T>> decide(String workspaceId, String memberKey, EventMetadata metadata, Decider<T> decider) {
@@ -119,7 +120,7 @@ public class MemberStreams {
         Uni<List<StoredEvent>> read = store.readStream(conn, streamId, 0);
         return Uni.combine().all().unis(locked, loaded, read).asTuple().flatMap(inputs -> {
                     WorkspaceState workspace = inputs.getItem2();
-                    MemberState member = MemberState.fold(store.decodeAll(inputs.getItem3(), MemberEvent.class));
+                    MemberState member = MemberDecider.DECIDER.fold(store.decodeAll(inputs.getItem3(), MemberEvent.class));
                     return AdminGuard.otherActiveAdmins(conn, workspace, member, workspaceId, memberKey).flatMap(admins -> {
                         Decision<T> decision = decider.decide(new Context(workspace, member, admins));
                         if (decision.events().isEmpty()) {
@@ -130,7 +131,7 @@ public class MemberStreams {
                         for (MemberEvent event : decision.events()) {
                             toAppend.add(new NewEvent(UUID.randomUUID(), event, metadata, event.at()));
                         }
-                        MemberState after = MemberState.fold(member, decision.events());
+                        MemberState after = MemberDecider.DECIDER.fold(member, decision.events());
                         Map<String, String> secrets = new HashMap<>();
                         return store.append(conn, streamId, (int) member.version(), toAppend)
                                 .flatMap(ignored -> beside.apply(conn, workspace, workspaceId, memberKey, decision.events(), secrets))
@@ -144,7 +145,7 @@ public class MemberStreams {
     public Uni<Context> peek(String workspaceId, String memberKey) {
         return workspaces.load(pool, workspaceId).flatMap(workspace -> store.readStream(pool, MemberKeys.streamId(workspaceId, memberKey), 0)
                 .flatMap(stored -> {
-                    MemberState member = MemberState.fold(store.decodeAll(stored, MemberEvent.class));
+                    MemberState member = MemberDecider.DECIDER.fold(store.decodeAll(stored, MemberEvent.class));
                     return AdminGuard.countOtherAdmins(pool, workspace, workspaceId, memberKey)
                             .map(admins -> new Context(workspace, member, admins));
                 }));

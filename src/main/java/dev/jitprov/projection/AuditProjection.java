@@ -257,7 +257,7 @@ public class AuditProjection implements Projection {
         return names.stream().filter(n -> !before.path(n).equals(after.path(n))).toList();
     }
 
-    private static String summaryOf(Object payload, String key, String email) {
+    static String summaryOf(Object payload, String key, String email) {
         String who = email != null ? email : key;
         if (payload instanceof WorkspaceCreated e) {
             return "Workspace '" + e.name() + "' created with owner " + e.ownerEmail();
@@ -301,6 +301,15 @@ public class AuditProjection implements Projection {
             return "Session of " + who + " ended (" + e.reason() + ")";
         } else if (payload instanceof UserDeleted e) {
             return "Member " + who + " deleted (" + e.reason() + ")";
+        } else if (payload instanceof MemberEvent.TwoFactorEnrolled e) {
+            return "Two-factor authenticator enrolled by " + who + " (" + e.recoveryCodes() + " recovery codes issued)";
+        } else if (payload instanceof MemberEvent.TwoFactorVerified e) {
+            return "Second factor of " + who + " verified (" + e.method() + ")";
+        } else if (payload instanceof MemberEvent.TwoFactorFailed e) {
+            return "Second factor of " + who + " refused (" + e.reason() + ", " + e.failures() + " in a row)"
+                    + (e.lockedUntil() == null ? "" : ", locked until " + e.lockedUntil());
+        } else if (payload instanceof MemberEvent.RecoveryCodeUsed e) {
+            return "Recovery code used by " + who + " (" + e.remaining() + " left)";
         } else if (payload instanceof MemberEvent.NotificationPreferenceChanged e) {
             return "New-member mails turned " + (e.newMemberMails() ? "on" : "off") + " by " + who + " for themselves";
         } else if (payload instanceof LoginRejected e) {

@@ -45,6 +45,31 @@ public final class MemberDecider {
     private MemberDecider() {
     }
 
+    /**
+     * A member command with what it is decided against besides the member's own stream: the workspace (roles, JIT
+     * settings), R10's count of other live admins, and the time.
+     */
+    public record Request(WorkspaceState workspace, MemberCommand command, int otherActiveAdmins, Instant now) {
+    }
+
+    /** The member stream's decider: {@link MemberState} folded from {@link MemberEvent}s. */
+    public static final Decider<Request, MemberState, MemberEvent> DECIDER = new Decider<>() {
+        @Override
+        public MemberState initialState() {
+            return MemberState.initial();
+        }
+
+        @Override
+        public List<MemberEvent> decide(Request request, MemberState member) {
+            return MemberDecider.decide(request.workspace(), member, request.command(), request.otherActiveAdmins(), request.now());
+        }
+
+        @Override
+        public MemberState evolve(MemberState state, MemberEvent event) {
+            return MemberState.evolve(state, event);
+        }
+    };
+
     public static List<MemberEvent> decide(WorkspaceState ws, MemberState member, MemberCommand command,
             int otherActiveAdmins, Instant now) {
         Objects.requireNonNull(command, "command");

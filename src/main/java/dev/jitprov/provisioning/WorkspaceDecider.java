@@ -44,6 +44,28 @@ public final class WorkspaceDecider {
     private WorkspaceDecider() {
     }
 
+    /** A workspace command at a moment: what {@link #DECIDER} decides on. */
+    public record Request(WorkspaceCommand command, Instant now) {
+    }
+
+    /** The workspace stream's decider: {@link WorkspaceState} folded from {@link WorkspaceEvent}s. */
+    public static final Decider<Request, WorkspaceState, WorkspaceEvent> DECIDER = new Decider<>() {
+        @Override
+        public WorkspaceState initialState() {
+            return WorkspaceState.initial();
+        }
+
+        @Override
+        public List<WorkspaceEvent> decide(Request request, WorkspaceState state) {
+            return WorkspaceDecider.decide(state, request.command(), request.now());
+        }
+
+        @Override
+        public WorkspaceState evolve(WorkspaceState state, WorkspaceEvent event) {
+            return WorkspaceState.evolve(state, event);
+        }
+    };
+
     public static List<WorkspaceEvent> decide(WorkspaceState state, WorkspaceCommand command, Instant now) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(now, "now");

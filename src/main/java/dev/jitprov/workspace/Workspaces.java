@@ -59,7 +59,7 @@ public class Workspaces {
                     if (newer.isEmpty()) {
                         return cached;
                     }
-                    WorkspaceState state = WorkspaceState.fold(cached, store.decodeAll(newer, WorkspaceEvent.class));
+                    WorkspaceState state = WorkspaceDecider.DECIDER.fold(cached, store.decodeAll(newer, WorkspaceEvent.class));
                     // Only what is committed is shared: inside a transaction the read may include this transaction's own
                     // events, which a rollback takes back; cached, they would hide the event really committed at that version.
                     if (!(client instanceof SqlConnection)) {
@@ -93,7 +93,7 @@ public class Workspaces {
 
     public Uni<Result> execute(SqlConnection conn, String workspaceId, WorkspaceCommand command, String correlationId) {
         return load(conn, workspaceId).flatMap(state -> {
-            List<WorkspaceEvent> events = WorkspaceDecider.decide(state, command, clock.instant());
+            List<WorkspaceEvent> events = WorkspaceDecider.DECIDER.decide(new WorkspaceDecider.Request(command, clock.instant()), state);
             if (events.isEmpty()) {
                 return Uni.createFrom().item(new Result(state, state, events));
             }
@@ -103,7 +103,7 @@ public class Workspaces {
                 toAppend.add(new NewEvent(UUID.randomUUID(), event, metadata, event.at()));
             }
             return store.append(conn, WorkspaceState.streamId(workspaceId), (int) state.version(), toAppend)
-                    .map(stored -> new Result(state, WorkspaceState.fold(state, events), events));
+                    .map(stored -> new Result(state, WorkspaceDecider.DECIDER.fold(state, events), events));
         });
     }
 
