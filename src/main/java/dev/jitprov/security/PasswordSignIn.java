@@ -1,6 +1,6 @@
 package dev.jitprov.security;
 
-import dev.jitprov.session.Lockouts;
+import dev.jitprov.provisioning.Lockouts;
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;

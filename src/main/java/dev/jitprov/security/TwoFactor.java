@@ -1,17 +1,14 @@
 package dev.jitprov.security;
 
-import dev.jitprov.session.Lockouts;
 import dev.jitprov.eventstore.Locks;
 
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
 import dev.jitprov.provisioning.MemberEvent;
-import dev.jitprov.provisioning.MemberEvent.RecoveryCodeUsed;
-import dev.jitprov.provisioning.MemberEvent.TwoFactorEnrolled;
-import dev.jitprov.provisioning.MemberEvent.TwoFactorFailed;
-import dev.jitprov.provisioning.MemberEvent.TwoFactorVerified;
-import dev.jitprov.provisioning.MemberKeys;
+import dev.jitprov.provisioning.TwoFactorDecider;
+import dev.jitprov.provisioning.TwoFactorDecider.Step;
+import dev.jitprov.provisioning.DomainException.Kind;
 import dev.jitprov.provisioning.TwoFactorMethod;
 import dev.jitprov.session.BrowserSessions;
 import dev.jitprov.session.BrowserSessions.LiveSession;
@@ -31,7 +28,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
@@ -49,7 +45,7 @@ public class TwoFactor {
 
     public static final String TWO_FACTOR_INVALID = "two_factor_invalid";
     public static final String TWO_FACTOR_CODE_REUSED = "two_factor_code_reused";
-    public static final String TWO_FACTOR_LOCKED = "two_factor_locked";
+    public static final String TWO_FACTOR_LOCKED = TwoFactorDecider.TWO_FACTOR_LOCKED;
 
     /** What the member has to do next. */
     public sealed interface Challenge {
@@ -73,43 +69,6 @@ public class TwoFactor {
 
     /** Refused, nothing activated; {@code status} and {@code code} for the page or problem. */
     public record Refused(int status, String code, String message, Instant lockedUntil) implements Attempt {
-    }
-
-    /** What one attempt decided; {@link #events} are its audit events on the member stream (never a secret). */
-    private sealed interface Step {
-
-        List<MemberEvent> events(String sessionId, Actor actor, Instant now);
-
-        record Refuse(Refused refused) implements Step {
-            public List<MemberEvent> events(String sessionId, Actor actor, Instant now) {
-                return List.of();
-            }
-        }
-
-        record Fail(String reason, int failures, Instant lockedUntil) implements Step {
-            public List<MemberEvent> events(String sessionId, Actor actor, Instant now) {
-                return List.of(new TwoFactorFailed(sessionId, reason, failures, lockedUntil, actor, now));
-            }
-        }
-
-        record Enrolled(long step, List<String> recoveryCodes) implements Step {
-            public List<MemberEvent> events(String sessionId, Actor actor, Instant now) {
-                return List.of(new TwoFactorEnrolled(sessionId, recoveryCodes.size(), actor, now));
-            }
-        }
-
-        record CodeAccepted(long step, int recoveryCodesLeft) implements Step {
-            public List<MemberEvent> events(String sessionId, Actor actor, Instant now) {
-                return List.of(new TwoFactorVerified(sessionId, TwoFactorMethod.TOTP, actor, now));
-            }
-        }
-
-        record Recovery(String hash, int left) implements Step {
-            public List<MemberEvent> events(String sessionId, Actor actor, Instant now) {
-                return List.of(new RecoveryCodeUsed(sessionId, left, actor, now),
-                        new TwoFactorVerified(sessionId, TwoFactorMethod.RECOVERY_CODE, actor, now));
-            }
-        }
     }
 
     /**
@@ -198,58 +157,43 @@ public class TwoFactor {
                     return members.decide(conn, ws, key, metadata, ctx -> {
                         if (!ctx.member().isMember() || ctx.member().session(sessionId).isEmpty()) {
                             return new MemberStreams.Decision<>(List.<MemberEvent>of(),
-                                    (Step) new Step.Refuse(new Refused(401, "session_invalid", "the session has ended; sign in again", null)));
+                                    (Step) new Step.Refuse(Kind.UNAUTHENTICATED, "session_invalid", "the session has ended; sign in again", null));
                         }
                         return new MemberStreams.Decision<>(step.events(sessionId, actor, now), step);
                     }).flatMap(outcome -> apply(conn, ws, key, session.sessionId(), outcome.result(), now));
                 })));
     }
 
-    /** The pure decision of one attempt, from the stored factor and the clock. */
+    /**
+     * Works out what the typed input is (the TOTP step it matches, with the decrypted secret; or a recovery code's
+     * hash) and lets the pure {@link TwoFactorDecider} decide.
+     */
     private Step decide(String owner, UUID sessionId, Factor factor, String input, boolean enrolling, Set<String> unusedRecoveryHashes,
                         Instant now) {
-        if (factor == null || (!enrolling && !factor.confirmed())) {
-            return new Step.Refuse(new Refused(409, "two_factor_not_enrolled", "enroll an authenticator first (GET /2fa)", null));
+        TwoFactorDecider.Code code = null;
+        if (factor != null) {
+            String typed = input == null ? "" : input.replaceAll("\\s", "");
+            code = !enrolling && Totp.looksLikeRecoveryCode(typed)
+                    ? new TwoFactorDecider.RecoveryCode(Secrets.sha256(Totp.normalizeRecoveryCode(typed)))
+                    : new TwoFactorDecider.TotpCode(Totp.matchingStep(cipher.decrypt(factor.ciphertext(), owner), typed, now, config.window()));
         }
-        if (enrolling && factor.confirmed()) {
-            return new Step.Refuse(new Refused(409, "two_factor_already_enrolled",
-                    "an authenticator is already enrolled: send a code to /2fa/verify", null));
-        }
-        if (enrolling && !sessionId.equals(factor.enrolmentSession())) {
-            return new Step.Refuse(new Refused(409, "two_factor_enrolment_elsewhere",
-                    "the secret being enrolled was shown to another sign-in: open /2fa (GET /api/2fa) again for this session's own", null));
-        }
-        if (factor.lockedUntil() != null && factor.lockedUntil().isAfter(now)) {
-            return new Step.Refuse(locked(factor.lockedUntil()));
-        }
-        String code = input == null ? "" : input.replaceAll("\\s", "");
-        if (!enrolling && Totp.looksLikeRecoveryCode(code)) {
-            String hash = Secrets.sha256(Totp.normalizeRecoveryCode(code));
-            return unusedRecoveryHashes.contains(hash) ? new Step.Recovery(hash, unusedRecoveryHashes.size() - 1)
-                    : fail(factor, "invalid_code", now);
-        }
-        OptionalLong step = Totp.matchingStep(cipher.decrypt(factor.ciphertext(), owner), code, now, config.window());
-        if (step.isEmpty()) {
-            return fail(factor, "invalid_code", now);
-        }
-        if (step.getAsLong() <= factor.lastUsedStep()) {
-            return fail(factor, "code_reused", now);
-        }
-        return enrolling ? new Step.Enrolled(step.getAsLong(), Totp.newRecoveryCodes(config.recoveryCodes()))
-                : new Step.CodeAccepted(step.getAsLong(), unusedRecoveryHashes.size());
+        TwoFactorDecider.Factor stored = factor == null ? null : new TwoFactorDecider.Factor(factor.confirmed(), factor.lastUsedStep(),
+                factor.failedAttempts(), factor.lockedUntil(), factor.enrolmentSession() == null ? null : factor.enrolmentSession().toString());
+        return TwoFactorDecider.decide(new TwoFactorDecider.Request(sessionId.toString(), enrolling, stored, code, unusedRecoveryHashes,
+                new TwoFactorDecider.Policy(config.maxAttempts(), config.lockDuration(), config.maxLockDuration(), config.recoveryCodes()), now));
     }
 
     /** Writes what the decision means beside the events (same transaction) and answers. */
     private Uni<Attempt> apply(SqlConnection conn, String ws, String key, UUID sessionId, Step step, Instant now) {
         if (step instanceof Step.Refuse r) {
-            return Uni.createFrom().item(r.refused());
+            return Uni.createFrom().item(refused(r));
         }
         if (step instanceof Step.Fail f) {
             LOG.infof("second factor refused: workspace=%s reason=%s failures=%d locked=%s", ws, f.reason(), f.failures(), f.lockedUntil() != null);
             // G6: the count survives a lock (only a valid factor resets it), so each failure after one locks again, longer
             return conn.preparedQuery("UPDATE two_factor_credentials SET failed_attempts = $3, locked_until = $4 WHERE workspace_id = $1 AND member_key = $2")
                     .execute(Tuple.of(ws, key, f.failures(), f.lockedUntil() == null ? null : utc(f.lockedUntil())))
-                    .map(ignored -> f.lockedUntil() != null ? (Attempt) locked(f.lockedUntil())
+                    .map(ignored -> f.lockedUntil() != null ? (Attempt) refused(TwoFactorDecider.locked(f.lockedUntil()))
                             : "code_reused".equals(f.reason())
                             ? new Refused(401, TWO_FACTOR_CODE_REUSED, "this code was already used: wait for the next one", null)
                             : new Refused(401, TWO_FACTOR_INVALID, "the code is not valid", null));
@@ -257,14 +201,15 @@ public class TwoFactor {
         Uni<Void> written;
         Attempt accepted;
         if (step instanceof Step.Enrolled e) {
+            List<String> recoveryCodes = Totp.newRecoveryCodes(e.recoveryCodes());
             List<Tuple> codes = new ArrayList<>();
-            for (String code : e.recoveryCodes()) {
+            for (String code : recoveryCodes) {
                 codes.add(Tuple.of(ws, key, Secrets.sha256(Totp.normalizeRecoveryCode(code))));
             }
             written = accept(conn, ws, key, e.step(), now, true)
                     .flatMap(ignored -> conn.preparedQuery("INSERT INTO two_factor_recovery_codes (workspace_id, member_key, code_hash) VALUES ($1, $2, $3)")
                             .executeBatch(codes)).replaceWithVoid();
-            accepted = new Accepted(TwoFactorMethod.TOTP, e.recoveryCodes(), e.recoveryCodes().size());
+            accepted = new Accepted(TwoFactorMethod.TOTP, recoveryCodes, recoveryCodes.size());
         } else if (step instanceof Step.CodeAccepted c) {
             written = accept(conn, ws, key, c.step(), now, false);
             accepted = new Accepted(TwoFactorMethod.TOTP, List.of(), c.recoveryCodesLeft());
@@ -285,19 +230,15 @@ public class TwoFactor {
                 .execute(confirm ? Tuple.of(ws, key, step, utc(now)) : Tuple.of(ws, key, step)).replaceWithVoid();
     }
 
-    private Step fail(Factor factor, String reason, Instant now) {
-        int failures = factor.failedAttempts() + 1;
-        if (failures >= config.maxAttempts()) {
-            // G6: the first lock at the limit, twice as long for every failure beyond it
-            return new Step.Fail(reason, failures, now.plus(Lockouts.doubling(config.lockDuration(), failures - config.maxAttempts(),
-                    config.maxLockDuration())));
-        }
-        return new Step.Fail(reason, failures, null);
-    }
-
-
-    private static Refused locked(Instant until) {
-        return new Refused(429, TWO_FACTOR_LOCKED, "too many wrong codes: two-factor authentication is locked until " + until, until);
+    /** The answer to a refusal: the status its kind means for the page or problem. */
+    private static Refused refused(Step.Refuse r) {
+        int status = switch (r.kind()) {
+            case UNAUTHENTICATED -> 401;
+            case TOO_MANY_ATTEMPTS -> 429;
+            case CONFLICT -> 409;
+            default -> 400;
+        };
+        return new Refused(status, r.code(), r.message(), r.lockedUntil());
     }
 
     private Uni<Set<String>> unusedRecoveryHashes(SqlConnection conn, String ws, String key, Factor factor, boolean enrolling, String input) {

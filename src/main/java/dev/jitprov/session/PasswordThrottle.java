@@ -1,5 +1,6 @@
 package dev.jitprov.session;
 
+import dev.jitprov.provisioning.Lockouts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;

@@ -45,7 +45,7 @@ public class ProblemException extends RuntimeException {
 
     /** A wait in whole seconds as {@code Retry-After} and messages give it: rounded up, at least 1. */
     public static long wholeSeconds(java.time.Duration wait) {
-        return dev.jitprov.session.Lockouts.wholeSeconds(wait);
+        return dev.jitprov.provisioning.Lockouts.wholeSeconds(wait);
     }
 
     public static ProblemException badRequest(String code, String detail) {

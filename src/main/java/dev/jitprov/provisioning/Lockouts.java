@@ -1,4 +1,4 @@
-package dev.jitprov.session;
+package dev.jitprov.provisioning;
 
 import java.time.Duration;
 
