@@ -1,5 +1,7 @@
 package dev.jitprov.bench;
 
+import dev.jitprov.support.Ports;
+
 import com.icegreen.greenmail.util.GreenMail;
 import dev.jitprov.stack.Infrastructure;
 import dev.jitprov.support.Scenario;
@@ -51,10 +53,10 @@ final class ServiceProcess implements AutoCloseable {
         }
         Path data = Files.createTempDirectory(name);
         say(name, "starting PostgreSQL, Kafka, SMTP");
-        EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), freePort());
+        EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), Ports.free());
         KafkaClusterTestKit kafka = Infrastructure.kafka(3);
-        GreenMail smtp = Infrastructure.smtp(freePort());
-        int port = freePort();
+        GreenMail smtp = Infrastructure.smtp(Ports.free());
+        int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(serviceArgs);
         command.addAll(List.of(
@@ -143,11 +145,6 @@ final class ServiceProcess implements AutoCloseable {
         postgres.close();
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void say(String name, String message) {
         System.out.println("[" + name + "] " + message);

@@ -1,5 +1,7 @@
 package dev.jitprov.deploy;
 
+import dev.jitprov.support.Ports;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.jitprov.stack.Infrastructure;
@@ -47,7 +49,7 @@ class DeploymentBootIT {
         assertThat(APP).as("the packaged service (./mvnw verify packages it before integration tests)").exists();
         postgres = Infrastructure.postgres(null, 0);
         kafka = Infrastructure.kafka(3);
-        smtpPort = freePort();
+        smtpPort = Ports.free();
         smtp = Infrastructure.smtp(smtpPort);
     }
 
@@ -87,7 +89,7 @@ class DeploymentBootIT {
         assertThat(env.get("JIT_FIREWALL_TRUSTED_PROXIES")).startsWith("REPLACE-ME");
         Path log = Path.of("target", "boot-placeholder.log");
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                "-Dquarkus.http.port=" + freePort(), "-jar", APP.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+                "-Dquarkus.http.port=" + Ports.free(), "-jar", APP.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         Process service = builder.start();
@@ -114,7 +116,7 @@ class DeploymentBootIT {
     }
 
     private static void bootsReady(String name, Map<String, String> env) throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Path log = Path.of("target", "boot-" + name + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Dquarkus.http.port=" + port, "-jar", APP.toString())
@@ -157,9 +159,4 @@ class DeploymentBootIT {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.jitprov.expiry;
 
+import dev.jitprov.support.EventLog;
+
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.members.MemberStreams;
 import dev.jitprov.provisioning.Actor;
@@ -67,11 +69,11 @@ class ExpiryTest {
         clock.pin(created.plus(TTL).minusSeconds(1));
         expirer.drain().await().indefinitely();
         assertThat(indexed(s.workspaceId, key)).isOne();
-        assertThat(Db.types(pool, stream)).doesNotContain("user.deleted.v1");
+        assertThat(new EventLog(pool).types(stream)).doesNotContain("user.deleted.v1");
 
         clock.pin(created.plus(TTL).plusSeconds(1));
         await().atMost(Duration.ofSeconds(30)).until(() -> indexed(s.workspaceId, key) == 0);
-        assertThat(Db.types(pool, stream)).containsExactly("user.provisioned.v1", "user.deleted.v1");
+        assertThat(new EventLog(pool).types(stream)).containsExactly("user.provisioned.v1", "user.deleted.v1");
         assertThat(Db.rows(pool, "SELECT payload->>'reason' AS reason, metadata->>'actor' AS actor FROM events WHERE stream_id = $1 AND type = 'user.deleted.v1'",
                 stream).get(0).getString("reason")).isEqualTo("TTL_EXPIRED");
         assertThat(deadlines(s.workspaceId, key)).isZero();
@@ -89,7 +91,7 @@ class ExpiryTest {
         clock.pin(expiresAt.plusSeconds(1));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> indexed(s.workspaceId, email) == 0);
-        assertThat(Db.types(pool, MemberKeys.streamId(s.workspaceId, email))).endsWith("session.ended.v1", "user.deleted.v1");
+        assertThat(new EventLog(pool).types(MemberKeys.streamId(s.workspaceId, email))).endsWith("session.ended.v1", "user.deleted.v1");
         // The member's TTL deadline goes when the recorder consumes UserDeleted (had it fired first, it would decide nothing).
         await().atMost(Duration.ofSeconds(30)).until(() -> deadlines(s.workspaceId, email) == 0);
     }
@@ -107,11 +109,11 @@ class ExpiryTest {
                 s.workspaceId, email)).isZero();
 
         clock.pin(expiresAt.plusSeconds(1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Db.types(pool, stream).contains("session.ended.v1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> new EventLog(pool).types(stream).contains("session.ended.v1"));
         clock.pin(expiresAt.plus(TTL).plus(TTL));
         expirer.drain().await().indefinitely();
 
-        assertThat(Db.types(pool, stream)).containsExactly("user.provisioned.v1", "session.started.v1", "session.ended.v1");
+        assertThat(new EventLog(pool).types(stream)).containsExactly("user.provisioned.v1", "session.started.v1", "session.ended.v1");
         assertThat(Db.rows(pool, "SELECT payload->>'reason' AS reason FROM events WHERE stream_id = $1 AND type = 'session.ended.v1'", stream)
                 .get(0).getString("reason")).isEqualTo("EXPIRED");
         assertThat(indexed(s.workspaceId, email)).isOne();

@@ -1,5 +1,7 @@
 package dev.jitprov.expiry;
 
+import dev.jitprov.support.EventLog;
+
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.support.Db;
 import dev.jitprov.support.Scenario;
@@ -34,13 +36,13 @@ class SessionEndTest {
         logout(cookie);
 
         String stream = MemberKeys.streamId(s.workspaceId, email);
-        assertThat(Db.types(pool, stream)).containsExactly(
+        assertThat(new EventLog(pool).types(stream)).containsExactly(
                 "user.provisioned.v1", "session.started.v1", "session.ended.v1", "user.deleted.v1");
         assertThat(indexed(s, email)).isZero();
         given().cookie("jit_session", cookie).get("/api/session").then().statusCode(401);
 
         String again = s.signIn(email);
-        assertThat(Db.types(pool, stream)).endsWith("user.deleted.v1", "user.provisioned.v1", "session.started.v1");
+        assertThat(new EventLog(pool).types(stream)).endsWith("user.deleted.v1", "user.provisioned.v1", "session.started.v1");
         assertThat(indexed(s, email)).isOne();
         s.session(again);
     }
@@ -55,7 +57,7 @@ class SessionEndTest {
 
         s.admin().delete("/api/workspaces/" + s.workspaceId + "/sessions/" + sessionId).then().statusCode(204);
 
-        assertThat(Db.types(pool, MemberKeys.streamId(s.workspaceId, email))).endsWith("session.ended.v1", "user.deleted.v1");
+        assertThat(new EventLog(pool).types(MemberKeys.streamId(s.workspaceId, email))).endsWith("session.ended.v1", "user.deleted.v1");
         assertThat(Db.rows(pool, "SELECT payload->>'reason' AS reason FROM events WHERE stream_id = $1 AND type = 'session.ended.v1'",
                 MemberKeys.streamId(s.workspaceId, email)).get(0).getString("reason")).isEqualTo("FORCE_LOGOUT");
         assertThat(indexed(s, email)).isZero();
@@ -75,7 +77,7 @@ class SessionEndTest {
 
         given().cookie("jit_session", second).get("/api/session").then().statusCode(401);
         String stream = MemberKeys.streamId(s.workspaceId, email);
-        assertThat(Db.types(pool, stream)).endsWith("session.ended.v1", "session.ended.v1", "user.deleted.v1");
+        assertThat(new EventLog(pool).types(stream)).endsWith("session.ended.v1", "session.ended.v1", "user.deleted.v1");
         assertThat(Db.count(pool, "SELECT count(*) FROM events WHERE stream_id = $1 AND type = 'user.deleted.v1'", stream)).isOne();
         assertThat(Db.count(pool, "SELECT count(*) FROM auth_sessions WHERE workspace_id = $1 AND member_key = $2", s.workspaceId, email)).isZero();
     }
@@ -89,7 +91,7 @@ class SessionEndTest {
 
         logout(cookie);
 
-        assertThat(Db.types(pool, MemberKeys.streamId(s.workspaceId, email))).last().isEqualTo("session.ended.v1");
+        assertThat(new EventLog(pool).types(MemberKeys.streamId(s.workspaceId, email))).last().isEqualTo("session.ended.v1");
         assertThat(indexed(s, email)).isOne();
         given().cookie("jit_session", cookie).get("/api/session").then().statusCode(401);
     }

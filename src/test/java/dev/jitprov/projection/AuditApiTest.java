@@ -1,5 +1,7 @@
 package dev.jitprov.projection;
 
+import dev.jitprov.support.Db;
+
 import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.NewEvent;
@@ -62,7 +64,7 @@ class AuditApiTest {
         assertThat(types(scenario.admin().queryParam("member", "fay@example.com"))).containsExactly("session.started.v1", "user.provisioned.v1");
         assertThat(types(scenario.admin().queryParam("to", "2000-01-01T00:00:00Z"))).isEmpty();
         assertThat(types(scenario.admin().queryParam("from", "2000-01-01T00:00:00Z").queryParam("to", Instant.now().plusSeconds(60).toString())))
-                .hasSize((int) Views.count(pool, "SELECT count(*) FROM events WHERE workspace_id = $1", scenario.workspaceId));
+                .hasSize((int) Db.count(pool, "SELECT count(*) FROM events WHERE workspace_id = $1", scenario.workspaceId));
         scenario.admin().queryParam("size", 3).queryParam("page", 2).get(path(scenario)).then().statusCode(200)
                 .body("page", equalTo(2)).body("size", equalTo(3)).body("items.size()", equalTo(3));
     }
@@ -77,7 +79,7 @@ class AuditApiTest {
         reject(scenario, "=cmd|' /C calc'!A0", "unknown_user", "formula");
         long expected = rejections + 1;
         org.awaitility.Awaitility.await().atMost(Scenario.VIEW_TIMEOUT).until(() ->
-                Views.count(pool, "SELECT count(*) FROM audit_log WHERE workspace_id = $1 AND type = 'login.rejected.v1'", scenario.workspaceId) == expected);
+                Db.count(pool, "SELECT count(*) FROM audit_log WHERE workspace_id = $1 AND type = 'login.rejected.v1'", scenario.workspaceId) == expected);
 
         io.restassured.response.Response response = scenario.admin().queryParam("format", "csv").queryParam("type", "login.rejected")
                 .get(path(scenario));
@@ -97,7 +99,7 @@ class AuditApiTest {
             reject(scenario, "j" + i + "@example.com", "firewall", "outside the allow-list");
         }
         org.awaitility.Awaitility.await().atMost(Scenario.VIEW_TIMEOUT).until(() ->
-                Views.count(pool, "SELECT count(*) FROM audit_log WHERE workspace_id = $1 AND type = 'login.rejected.v1'", scenario.workspaceId) == 60);
+                Db.count(pool, "SELECT count(*) FROM audit_log WHERE workspace_id = $1 AND type = 'login.rejected.v1'", scenario.workspaceId) == 60);
 
         List<Map<String, Object>> all = scenario.admin().queryParam("export", "true").queryParam("type", "login.rejected")
                 .get(path(scenario)).then().statusCode(200).extract().path("");

@@ -1,5 +1,7 @@
 package dev.jitprov.projection;
 
+import dev.jitprov.support.Db;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -95,10 +97,10 @@ class FailureHandlingTest {
     }
 
     private long rows(ProjectedEvent event) {
-        return Views.count(pool, "SELECT count(*) FROM audit_members WHERE workspace_id = $1", event.workspaceId());
+        return Db.count(pool, "SELECT count(*) FROM audit_members WHERE workspace_id = $1", event.workspaceId());
     }
 
     private long processed(ProjectedEvent event) {
-        return Views.count(pool, "SELECT count(*) FROM processed_events WHERE consumer = 'projection-flaky' AND event_id = $1", event.eventId());
+        return Db.count(pool, "SELECT count(*) FROM processed_events WHERE consumer = 'projection-flaky' AND event_id = $1", event.eventId());
     }
 }

@@ -1,5 +1,7 @@
 package dev.jitprov.projection;
 
+import dev.jitprov.support.Db;
+
 import dev.jitprov.support.Scenario;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -62,7 +64,7 @@ class RebuildTest {
 
         Views.awaitAuditCaughtUp(pool, busy.workspaceId);
         Views.awaitMembersAndSessionsCaughtUp(pool, busy.workspaceId);
-        assertThat(Views.count(pool, "SELECT count(*) FROM members_view WHERE workspace_id = $1 AND member_key LIKE 'user%'", busy.workspaceId))
+        assertThat(Db.count(pool, "SELECT count(*) FROM members_view WHERE workspace_id = $1 AND member_key LIKE 'user%'", busy.workspaceId))
                 .isEqualTo(15);
         assertThat(Views.members(pool, quiet.workspaceId)).isEqualTo(members);
         assertThat(Views.sessions(pool, quiet.workspaceId)).isEqualTo(sessions);

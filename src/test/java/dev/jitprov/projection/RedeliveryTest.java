@@ -1,5 +1,7 @@
 package dev.jitprov.projection;
 
+import dev.jitprov.support.Db;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.CloudEventEnvelope;
 import dev.jitprov.eventstore.EventStore;
@@ -79,8 +81,8 @@ class RedeliveryTest {
         consumers.audit(List.of(record)).await().indefinitely();
         consumers.members(List.of(record)).await().indefinitely();
 
-        assertThat(Views.count(pool, "SELECT count(*) FROM processed_events WHERE event_id = $1", id)).isEqualTo(2);
-        assertThat(Views.count(pool, "SELECT count(*) FROM audit_log WHERE id = $1", id)).isZero();
+        assertThat(Db.count(pool, "SELECT count(*) FROM processed_events WHERE event_id = $1", id)).isEqualTo(2);
+        assertThat(Db.count(pool, "SELECT count(*) FROM audit_log WHERE id = $1", id)).isZero();
     }
 
     @Test
@@ -92,7 +94,7 @@ class RedeliveryTest {
 
         consumers.sessions(List.of(record)).await().indefinitely();
 
-        assertThat(Views.count(pool, "SELECT count(*) FROM processed_events WHERE event_id = $1", id)).isEqualTo(1);
+        assertThat(Db.count(pool, "SELECT count(*) FROM processed_events WHERE event_id = $1", id)).isEqualTo(1);
     }
 
     private List<String> envelopesOf(Scenario scenario) {

@@ -1,5 +1,7 @@
 package dev.jitprov.projection;
 
+import dev.jitprov.support.Db;
+
 import dev.jitprov.support.Scenario;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -37,15 +39,11 @@ final class Views {
         return rows(pool, "audit_log", ws, "id");
     }
 
-    static long count(Pool pool, String sql, Object... params) {
-        return pool.preparedQuery(sql).execute(Tuple.tuple(java.util.Arrays.asList(params))).await().indefinitely().iterator().next().getLong(0);
-    }
-
     /** Waits until the audit log holds one entry per event of the workspace (the audit projection caught up). */
     static void awaitAuditCaughtUp(Pool pool, String ws) {
         await().atMost(Scenario.VIEW_TIMEOUT).pollInterval(java.time.Duration.ofMillis(100)).until(() ->
-                count(pool, "SELECT count(*) FROM audit_log WHERE workspace_id = $1", ws)
-                        == count(pool, "SELECT count(*) FROM events WHERE workspace_id = $1", ws));
+                Db.count(pool, "SELECT count(*) FROM audit_log WHERE workspace_id = $1", ws)
+                        == Db.count(pool, "SELECT count(*) FROM events WHERE workspace_id = $1", ws));
     }
 
     /** Waits until the membership view's live members and the sessions view equal the state kept beside the log. */

@@ -1,5 +1,7 @@
 package dev.jitprov.stack;
 
+import dev.jitprov.support.Ports;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +43,7 @@ class LocalRunIT {
         Path log = Path.of("target", "local-run-it.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process stack = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Ddata.dir=" + data, "-Dhttp.port=" + freePort(), "-Dpg.port=" + freePort(), "-Dsmtp.port=" + freePort(),
+                "-Ddata.dir=" + data, "-Dhttp.port=" + Ports.free(), "-Dpg.port=" + Ports.free(), "-Dsmtp.port=" + Ports.free(),
                 LocalStack.class.getName())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -96,9 +98,4 @@ class LocalRunIT {
         return Files.readAllLines(log).stream().filter(line -> pattern.matcher(line).find()).findFirst().orElse(null);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.jitprov.stack;
 
+import dev.jitprov.support.Ports;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -28,8 +30,8 @@ public final class StandaloneKafka implements AutoCloseable {
 
     public StandaloneKafka() throws IOException, InterruptedException {
         this.dir = Files.createTempDirectory("kafka-standalone");
-        this.port = freePort();
-        this.controllerPort = freePort();
+        this.port = Ports.free();
+        this.controllerPort = Ports.free();
         Files.writeString(dir.resolve("server.properties"), String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -91,9 +93,4 @@ public final class StandaloneKafka implements AutoCloseable {
                 .redirectOutput(dir.resolve("kafka.log").toFile()).start();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

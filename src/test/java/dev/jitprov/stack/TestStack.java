@@ -1,5 +1,7 @@
 package dev.jitprov.stack;
 
+import dev.jitprov.support.Ports;
+
 import com.icegreen.greenmail.util.GreenMail;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -31,7 +33,7 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
                         System.err.println("[test-stack] Kafka asked to exit (" + code + "): " + message));
                 postgres = Infrastructure.postgres(null, 0);
                 kafka = Infrastructure.kafka(3);
-                smtp = Infrastructure.smtp(freePort());
+                smtp = Infrastructure.smtp(Ports.free());
                 Runtime.getRuntime().addShutdownHook(new Thread(TestStack::stopAll, "test-stack-stop"));
             }
         } catch (Exception e) {
@@ -76,11 +78,4 @@ public class TestStack implements QuarkusTestResourceLifecycleManager {
         return postgres;
     }
 
-    static int freePort() {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

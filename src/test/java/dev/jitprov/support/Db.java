@@ -23,9 +23,4 @@ public final class Db {
         return rows(pool, sql, params).get(0).getLong(0);
     }
 
-    /** Event types of a stream in order. */
-    public static List<String> types(Pool pool, String streamId) {
-        return rows(pool, "SELECT type FROM events WHERE stream_id = $1 ORDER BY version", streamId).stream()
-                .map(row -> row.getString("type")).toList();
-    }
 }
