@@ -3,10 +3,12 @@ package dev.jitprov.projection;
 import dev.jitprov.paging.PageRequest;
 import dev.jitprov.provisioning.DomainException;
 import dev.jitprov.provisioning.MemberOrigin;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheQuery;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -71,43 +73,55 @@ public class MembersView {
         }
     }
 
-    private final Pool pool;
+    /** Filter field names (the API's {@code sort}) to entity properties. */
+    private static final Map<String, String> PROPERTIES = Map.of("email", "email", "created_at", "createdAt", "last_sign_in_at", "lastSignInAt");
 
-    public MembersView(Pool pool) {
-        this.pool = pool;
-    }
-
+    /**
+     * One page and the count of all matches, in one Hibernate Reactive session. The query holds only the filters
+     * given (no "parameter is null or ..." catch-all), so PostgreSQL can use the trigram index for the search text
+     * and the sort's index for the order (migration V9).
+     */
     public Uni<PageRequest.Page<MemberItem>> search(String workspaceId, Filter filter, PageRequest page) {
-        String where = " WHERE workspace_id = $1 AND status = $2"
-                + " AND ($3::text IS NULL OR email ILIKE '%' || $3 || '%' OR display_name ILIKE '%' || $3 || '%' OR member_key ILIKE '%' || $3 || '%')"
-                + " AND ($4::text IS NULL OR role = $4) AND ($5::text IS NULL OR origin = $5) AND ($6::boolean IS NULL OR temporary = $6)";
-        List<Object> params = new ArrayList<>(List.of(workspaceId, filter.status()));
-        params.add(filter.query() == null ? null : escapeLike(filter.query()));
-        params.add(filter.role());
-        params.add(filter.origin());
-        params.add(filter.temporary());
-        String order = " ORDER BY " + filter.sortColumn() + (filter.descending() ? " DESC NULLS LAST" : " ASC NULLS LAST") + ", member_key";
-        return pool.preparedQuery("SELECT count(*) AS total FROM members_view" + where).execute(Tuple.tuple(params))
-                .flatMap(count -> {
-                    List<Object> paged = new ArrayList<>(params);
-                    paged.add(page.size());
-                    paged.add(page.offset());
-                    return pool.preparedQuery(SELECT + where + order + " LIMIT $7 OFFSET $8").execute(Tuple.tuple(paged))
-                            .map(rows -> {
-                                List<MemberItem> items = new ArrayList<>();
-                                rows.forEach(row -> items.add(toItem(row)));
-                                return page.page(items, count.iterator().next().getLong("total"));
-                            });
-                });
+        StringBuilder where = new StringBuilder("workspaceId = :ws and status = :status");
+        Parameters params = Parameters.with("ws", workspaceId).and("status", filter.status());
+        if (filter.query() != null) {
+            where.append(" and (email ilike :q escape '\\' or displayName ilike :q escape '\\' or memberKey ilike :q escape '\\')");
+            params.and("q", "%" + escapeLike(filter.query()) + "%");
+        }
+        if (filter.role() != null) {
+            where.append(" and role = :role");
+            params.and("role", filter.role());
+        }
+        if (filter.origin() != null) {
+            where.append(" and origin = :origin");
+            params.and("origin", filter.origin());
+        }
+        if (filter.temporary() != null) {
+            where.append(" and temporary = :temporary");
+            params.and("temporary", filter.temporary());
+        }
+        Sort sort = Sort.by(PROPERTIES.get(filter.sortColumn()), filter.descending() ? Sort.Direction.Descending : Sort.Direction.Ascending,
+                Sort.NullPrecedence.NULLS_LAST).and("memberKey");
+        if (filter.query() == null) {
+            return Panache.withSession(() -> countAndPage(where.toString(), sort, params, page));
+        }
+        // A search's matches are few, but a cached (generic) plan cannot know it: it would walk the sort's index and
+        // filter every member. Planned with the text itself, the trigram indexes find the matches and only they are
+        // sorted (250 ms -> a few ms at 100,000 members). SET LOCAL needs a transaction and ends with it.
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("SET LOCAL plan_cache_mode = force_custom_plan").executeUpdate())
+                .flatMap(ignored -> countAndPage(where.toString(), sort, params, page)));
     }
 
-    private static final String SELECT = "SELECT member_id, member_key, email, display_name, role, origin, temporary, status, "
-            + "created_at, last_sign_in_at FROM members_view";
+    private static Uni<PageRequest.Page<MemberItem>> countAndPage(String where, Sort sort, Parameters params, PageRequest page) {
+        PanacheQuery<MemberViewRow> query = MemberViewRow.find(where, sort, params);
+        return query.count().flatMap(total -> query.page(Page.of(page.page() - 1, page.size())).list()
+                .map(rows -> page.page(rows.stream().map(MembersView::toItem).toList(), total)));
+    }
 
-    private static MemberItem toItem(Row row) {
-        return new MemberItem(row.getUUID("member_id"), row.getString("member_key"), row.getString("email"), row.getString("display_name"),
-                row.getString("role"), row.getString("origin"), row.getBoolean("temporary"), row.getString("status"),
-                row.getOffsetDateTime("created_at").toInstant(), instant(row.getOffsetDateTime("last_sign_in_at")));
+    private static MemberItem toItem(MemberViewRow row) {
+        return new MemberItem(row.memberId, row.memberKey, row.email, row.displayName, row.role, row.origin, row.temporary, row.status,
+                row.createdAt, row.lastSignInAt);
     }
 
     static Instant instant(OffsetDateTime value) {
