@@ -6,16 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.paging.PageRequest;
 import dev.jitprov.provisioning.DomainException;
 import dev.jitprov.provisioning.ActorType;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheQuery;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,41 +94,22 @@ public class AuditLog {
         }
     }
 
-    private static final String SELECT = "SELECT id, position, occurred_at, type, actor_type, actor_id, member_key, member_email, "
-            + "summary, details::text AS details FROM audit_log";
-
-    /** From inclusive, to exclusive. */
-    private static final String WHERE = " WHERE workspace_id = $1"
-            + " AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)"
-            + " AND ($4::text[] IS NULL OR type = ANY($4))"
-            + " AND ($5::text IS NULL OR actor_type = $5) AND ($6::text IS NULL OR actor_id = $6)"
-            + " AND ($7::text IS NULL OR member_key = $7 OR lower(member_email) = $7)";
-
-    private final Pool pool;
     private final ObjectMapper json;
     private final ProjectionsConfig config;
 
-    public AuditLog(Pool pool, ObjectMapper json, ProjectionsConfig config) {
-        this.pool = pool;
+    public AuditLog(ObjectMapper json, ProjectionsConfig config) {
         this.json = json;
         this.config = config;
     }
 
+    /** A page of matching entries, newest first, and the count of all of them, in one Hibernate Reactive session. */
     public Uni<PageRequest.Page<Entry>> page(String workspaceId, Filter filter, PageRequest page) {
-        List<Object> params = params(workspaceId, filter);
-        return pool.preparedQuery("SELECT count(*) AS total FROM audit_log" + WHERE).execute(Tuple.tuple(params))
-                .flatMap(count -> {
-                    List<Object> paged = new ArrayList<>(params);
-                    paged.add(page.size());
-                    paged.add(page.offset());
-                    return pool.preparedQuery(SELECT + WHERE + " ORDER BY occurred_at DESC, position DESC LIMIT $8 OFFSET $9")
-                            .execute(Tuple.tuple(paged))
-                            .map(rows -> {
-                                List<Entry> items = new ArrayList<>();
-                                rows.forEach(row -> items.add(toEntry(row)));
-                                return page.page(items, count.iterator().next().getLong("total"));
-                            });
-                });
+        Query query = query(workspaceId, filter);
+        return Panache.withSession(() -> {
+            PanacheQuery<AuditLogRow> found = AuditLogRow.find(query.where(), Sort.descending("occurredAt", "position"), query.params());
+            return found.count().flatMap(total -> found.page(Page.of(page.page() - 1, page.size())).list()
+                    .map(rows -> page.page(rows.stream().map(this::toEntry).toList(), total)));
+        });
     }
 
     /**
@@ -136,48 +118,77 @@ public class AuditLog {
      * batch stays flat, and a batch is read only when the consumer (the HTTP response) asks for more.
      */
     public Multi<List<Entry>> stream(String workspaceId, Filter filter) {
-        List<Object> params = params(workspaceId, filter);
-        String sql = SELECT + WHERE + " AND (occurred_at, position) > ($8, $9) ORDER BY occurred_at, position LIMIT $10";
+        Query query = query(workspaceId, filter);
+        String where = query.where() + " and (occurredAt > :afterAt or (occurredAt = :afterAt and position > :afterPosition))";
         class Cursor {
-            OffsetDateTime at = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+            Instant at = Instant.parse("0001-01-01T00:00:00Z");
             long position = Long.MIN_VALUE;
         }
         return Multi.createBy().repeating()
-                .uni(Cursor::new, cursor -> {
-                    List<Object> keyed = new ArrayList<>(params);
-                    keyed.add(cursor.at);
-                    keyed.add(cursor.position);
-                    keyed.add(config.exportBatchSize());
-                    return pool.preparedQuery(sql).execute(Tuple.tuple(keyed)).map(rows -> {
-                        List<Entry> batch = new ArrayList<>(rows.size());
-                        for (Row row : rows) {
-                            batch.add(toEntry(row));
-                            cursor.at = row.getOffsetDateTime("occurred_at");
-                            cursor.position = row.getLong("position");
-                        }
-                        return batch;
-                    });
-                })
+                .uni(Cursor::new, cursor -> Panache.withSession(() -> AuditLogRow.<AuditLogRow>find(where, Sort.ascending("occurredAt", "position"),
+                                copy(query.params()).and("afterAt", cursor.at).and("afterPosition", cursor.position))
+                        .page(Page.ofSize(config.exportBatchSize())).list())
+                        .map(rows -> {
+                            List<Entry> batch = new ArrayList<>(rows.size());
+                            for (AuditLogRow row : rows) {
+                                batch.add(toEntry(row));
+                                cursor.at = row.occurredAt;
+                                cursor.position = row.position;
+                            }
+                            return batch;
+                        }))
                 .whilst(batch -> batch.size() == config.exportBatchSize())
                 .select().where(batch -> !batch.isEmpty());
     }
 
-    private static List<Object> params(String workspaceId, Filter filter) {
-        return new ArrayList<>(Arrays.asList(workspaceId, utc(filter.from()), utc(filter.to()),
-                filter.types() == null ? null : filter.types().toArray(new String[0]),
-                filter.actorType(), filter.actorId(), filter.member()));
+    /** The filters given, as an HQL condition and its parameters (only what is set: each can use its index). */
+    private record Query(String where, Parameters params) {
     }
 
-    private Entry toEntry(Row row) {
+    private static Query query(String workspaceId, Filter filter) {
+        StringBuilder where = new StringBuilder("workspaceId = :ws");
+        Parameters params = Parameters.with("ws", workspaceId);
+        if (filter.from() != null) {
+            where.append(" and occurredAt >= :from");
+            params.and("from", filter.from());
+        }
+        if (filter.to() != null) {
+            where.append(" and occurredAt < :to");
+            params.and("to", filter.to());
+        }
+        if (filter.types() != null) {
+            where.append(" and type in :types");
+            params.and("types", filter.types());
+        }
+        if (filter.actorType() != null) {
+            where.append(" and actorType = :actorType");
+            params.and("actorType", filter.actorType());
+        }
+        if (filter.actorId() != null) {
+            where.append(" and actorId = :actorId");
+            params.and("actorId", filter.actorId());
+        }
+        if (filter.member() != null) {
+            where.append(" and (memberKey = :member or lower(memberEmail) = :member)");
+            params.and("member", filter.member());
+        }
+        return new Query(where.toString(), params);
+    }
+
+    private static Parameters copy(Parameters params) {
+        Parameters copy = new Parameters();
+        params.map().forEach(copy::and);
+        return copy;
+    }
+
+    private Entry toEntry(AuditLogRow row) {
         JsonNode details;
         try {
-            details = json.readTree(row.getString("details"));
+            details = json.readTree(row.details);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit entry " + row.getUUID("id") + " has details that are not JSON", e);
+            throw new IllegalStateException("audit entry " + row.id + " has details that are not JSON", e);
         }
-        return new Entry(row.getUUID("id"), row.getOffsetDateTime("occurred_at").toInstant(), row.getString("type"),
-                row.getString("actor_type"), row.getString("actor_id"), row.getString("member_key"), row.getString("member_email"),
-                row.getString("summary"), details);
+        return new Entry(row.id, row.occurredAt, row.type, row.actorType, row.actorId, row.memberKey, row.memberEmail, row.summary, details);
     }
 
     /** One CSV line (RFC 4180 quoting, CRLF). */

@@ -12,9 +12,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -122,10 +119,6 @@ public class MembersView {
     private static MemberItem toItem(MemberViewRow row) {
         return new MemberItem(row.memberId, row.memberKey, row.email, row.displayName, row.role, row.origin, row.temporary, row.status,
                 row.createdAt, row.lastSignInAt);
-    }
-
-    static Instant instant(OffsetDateTime value) {
-        return value == null ? null : value.toInstant();
     }
 
     /** The search text is literal: % and _ typed by the admin match themselves. */
