@@ -16,7 +16,6 @@ import static dev.jitprov.provisioning.Fixtures.sessionStarted;
 import static dev.jitprov.provisioning.Fixtures.workspace;
 import static dev.jitprov.provisioning.Fixtures.workspaceWithJit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jitprov.provisioning.DomainException.Kind;
 import dev.jitprov.provisioning.MemberCommand.ChangeRole;
@@ -32,8 +31,6 @@ import dev.jitprov.provisioning.MemberEvent.UserDeleted;
 import dev.jitprov.provisioning.MemberEvent.UserInvited;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -45,12 +42,11 @@ class MemberDeciderTest {
     private static final Duration TTL = Duration.ofHours(24);
 
     private WorkspaceState ws = workspaceWithJit(jit("Analyst"));
-    private final List<MemberEvent> history = new ArrayList<>();
+    private final DeciderSpec<MemberDecider.Request, MemberState, MemberEvent> spec = new DeciderSpec<>(MemberDecider.DECIDER);
     private int otherActiveAdmins = 1;
-    private List<MemberEvent> decided;
 
     private void given(MemberEvent... events) {
-        history.addAll(Arrays.asList(events));
+        spec.given(events);
     }
 
     private void when(MemberCommand command) {
@@ -58,26 +54,19 @@ class MemberDeciderTest {
     }
 
     private void when(MemberCommand command, java.time.Instant at) {
-        decided = MemberDecider.decide(ws, MemberState.fold(history), command, otherActiveAdmins, at);
+        spec.when(new MemberDecider.Request(ws, command, otherActiveAdmins, at));
     }
 
     private void then(MemberEvent... expected) {
-        assertThat(decided).containsExactly(expected);
+        spec.then(expected);
     }
 
     private void thenRefused(MemberCommand command, String code, Kind kind) {
-        MemberState member = MemberState.fold(history);
-        assertThatThrownBy(() -> MemberDecider.decide(ws, member, command, otherActiveAdmins, NOW))
-                .isInstanceOfSatisfying(DomainException.class, e -> {
-                    assertThat(e.code()).isEqualTo(code);
-                    assertThat(e.kind()).isEqualTo(kind);
-                });
+        spec.thenRefused(new MemberDecider.Request(ws, command, otherActiveAdmins, NOW), code, kind);
     }
 
     private MemberState memberAfter() {
-        List<MemberEvent> all = new ArrayList<>(history);
-        all.addAll(decided);
-        return MemberState.fold(all);
+        return spec.stateAfter();
     }
 
     @Nested
@@ -236,7 +225,7 @@ class MemberDeciderTest {
         void r13_warningForJitMember() {
             given(provisioned("Analyst", false));
 
-            assertThat(RoleChangeWarning.idpWillOverride(ws, MemberState.fold(history))).isTrue();
+            assertThat(RoleChangeWarning.idpWillOverride(ws, spec.stateNow())).isTrue();
         }
 
         @Test
@@ -397,7 +386,7 @@ class MemberDeciderTest {
             when(new ExpireMember(TTL, EXPIRER), T0.plus(TTL));
             then();
 
-            history.clear();
+            spec.forget();
             given(provisioned("Marketer", true), new UserDeleted(DeletionReason.SESSION_ENDED, USER, T0));
             when(new ExpireMember(TTL, EXPIRER), T0.plus(TTL));
             then();
@@ -431,12 +420,12 @@ class MemberDeciderTest {
         @DisplayName("R16: a member turns its new-member mails off and back on; asking for what it already has changes nothing")
         void r16_newMemberMailsOffAndOn() {
             given(invited("Admin"));
-            assertThat(MemberState.fold(history).newMemberMails()).as("on by default").isTrue();
+            assertThat(spec.stateNow().newMemberMails()).as("on by default").isTrue();
 
             when(new MemberCommand.ChooseNewMemberMails(false, USER));
             then(new MemberEvent.NotificationPreferenceChanged(false, USER, NOW));
-            history.addAll(decided);
-            assertThat(MemberState.fold(history).newMemberMails()).isFalse();
+            spec.accept();
+            assertThat(spec.stateNow().newMemberMails()).isFalse();
 
             when(new MemberCommand.ChooseNewMemberMails(false, USER));
             then();

@@ -35,8 +35,6 @@ import dev.jitprov.provisioning.WorkspaceEvent.ScimEnabled;
 import dev.jitprov.provisioning.WorkspaceEvent.SecuritySettingsChanged;
 import dev.jitprov.provisioning.WorkspaceEvent.SsoConfigured;
 import dev.jitprov.provisioning.WorkspaceEvent.WorkspaceCreated;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,38 +46,30 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Workspace configuration")
 class WorkspaceDeciderTest {
 
-    private final List<WorkspaceEvent> history = new ArrayList<>();
-    private List<WorkspaceEvent> decided;
+    private final DeciderSpec<WorkspaceDecider.Request, WorkspaceState, WorkspaceEvent> spec = new DeciderSpec<>(WorkspaceDecider.DECIDER);
 
     private void given(WorkspaceEvent... events) {
-        history.addAll(Arrays.asList(events));
+        spec.given(events);
     }
 
     private void given(List<WorkspaceEvent> events) {
-        history.addAll(events);
+        spec.given(events);
     }
 
     private void when(WorkspaceCommand command) {
-        decided = WorkspaceDecider.decide(WorkspaceState.fold(history), command, NOW);
+        spec.when(new WorkspaceDecider.Request(command, NOW));
     }
 
     private void then(WorkspaceEvent... expected) {
-        assertThat(decided).containsExactly(expected);
+        spec.then(expected);
     }
 
     private void thenRefused(WorkspaceCommand command, String code, Kind kind) {
-        WorkspaceState state = WorkspaceState.fold(history);
-        assertThatThrownBy(() -> WorkspaceDecider.decide(state, command, NOW))
-                .isInstanceOfSatisfying(DomainException.class, e -> {
-                    assertThat(e.code()).isEqualTo(code);
-                    assertThat(e.kind()).isEqualTo(kind);
-                });
+        spec.thenRefused(new WorkspaceDecider.Request(command, NOW), code, kind);
     }
 
     private WorkspaceState stateAfter() {
-        List<WorkspaceEvent> all = new ArrayList<>(history);
-        all.addAll(decided);
-        return WorkspaceState.fold(all);
+        return spec.stateAfter();
     }
 
     @Nested
@@ -89,8 +79,8 @@ class WorkspaceDeciderTest {
         void createsTheWorkspaceWithTheFourBuiltInRoles() {
             when(new CreateWorkspace("acme", "Acme", "owner@acme.test", OPERATOR));
 
-            assertThat(decided.get(0)).isEqualTo(new WorkspaceCreated("acme", "Acme", NOW, "owner@acme.test", OPERATOR, NOW));
-            assertThat(decided).hasSize(5);
+            assertThat(spec.decided().get(0)).isEqualTo(new WorkspaceCreated("acme", "Acme", NOW, "owner@acme.test", OPERATOR, NOW));
+            assertThat(spec.decided()).hasSize(5);
             WorkspaceState state = stateAfter();
             assertThat(state.allRoles()).extracting(Role::name).containsExactly("Admin", "Manager", "Marketer", "Analyst");
             assertThat(state.role("Admin")).get().extracting(Role::permissions).isEqualTo(Permissions.ALL);
@@ -152,7 +142,7 @@ class WorkspaceDeciderTest {
             given(ssoConfigured(true), scimEnabled());
 
             thenRefused(new EnableJit(jit("Analyst"), ADMIN), "scim_enabled", Kind.CONFLICT);
-            assertThatThrownBy(() -> WorkspaceDecider.decide(WorkspaceState.fold(history), new EnableJit(jit("Analyst"), ADMIN), NOW))
+            assertThatThrownBy(() -> WorkspaceDecider.DECIDER.decide(new WorkspaceDecider.Request(new EnableJit(jit("Analyst"), ADMIN), NOW), spec.stateNow()))
                     .hasMessage("disable SCIM first");
         }
 
@@ -311,7 +301,7 @@ class WorkspaceDeciderTest {
 
         @Test
         void creatingATokenIsAnEventWithoutItsSecretAndChangesNoConfiguration() {
-            WorkspaceState before = WorkspaceState.fold(history);
+            WorkspaceState before = spec.stateNow();
 
             when(new WorkspaceCommand.CreateApiToken("7c1f0b2e-0000-4000-8000-000000000001", " ci bot ", "ann@example.com", ADMIN));
 
