@@ -2,7 +2,6 @@ package dev.jitprov.members;
 
 import dev.jitprov.eventstore.Locks;
 import dev.jitprov.provisioning.MemberState;
-import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -30,7 +29,7 @@ final class AdminGuard {
     /** Live members other than {@code memberKey} whose stored role grants security-settings:manage (R10). */
     static Uni<Integer> countOtherAdmins(io.vertx.mutiny.sqlclient.SqlClient client, WorkspaceState workspace,
                                                  String workspaceId, String memberKey) {
-        String[] adminRoles = workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
+        String[] adminRoles = workspace.adminRoleNames();
         return client.preparedQuery("SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3)")
                 .execute(Tuple.of(workspaceId, memberKey, adminRoles))
                 .map(rows -> rows.iterator().next().getLong("admins").intValue());

@@ -11,7 +11,6 @@ import dev.jitprov.provisioning.MemberEvent.TwoFactorFailed;
 import dev.jitprov.provisioning.MemberEvent.UserProvisioned;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.MemberOrigin;
-import dev.jitprov.provisioning.Role;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningDisabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningEnabled;
 import dev.jitprov.provisioning.WorkspaceEvent.ProvisioningUpdated;
@@ -141,7 +140,7 @@ public class AdminNotifier {
             for (Map.Entry<String, List<NewMemberMailQueue.NewMember>> e : newMembers.entrySet()) {
                 WorkspaceState workspace = loaded.get(e.getKey());
                 members = members.flatMap(done -> NewMemberMailQueue.queue(conn, e.getKey(), nameOf(workspace, e.getKey()),
-                        adminRoles(workspace), e.getValue(), now, config.memberWindow()));
+                        workspace.adminRoleNames(), e.getValue(), now, config.memberWindow()));
             }
             return members;
         });
@@ -160,7 +159,7 @@ public class AdminNotifier {
         } else if (event instanceof ProvisioningUpdated e) {
             kind = MailKind.JIT_UPDATED;
             params = Map.of("workspace", name, "actor", describe(e.actor()), "defaultRole", String.valueOf(e.after().defaultRole()),
-                    "changed", String.join(", ", changedFields(e)), "at", format(e.at()));
+                    "changed", String.join(", ", e.changedSettings()), "at", format(e.at()));
         } else if (event instanceof ProvisioningDisabled e) {
             kind = MailKind.JIT_DISABLED;
             params = Map.of("workspace", name, "actor", describe(e.actor()), "at", format(e.at()));
@@ -175,21 +174,7 @@ public class AdminNotifier {
                         + "FROM member_index WHERE workspace_id = $2 AND role = ANY($7) "
                         + "ON CONFLICT (event_id, recipient) DO NOTHING",
                 Tuple.tuple(List.of(envelope.id(), ws, kind.name(), new JsonObject(params), kind.priority().column(),
-                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC), adminRoles(workspace))));
-    }
-
-    /** The names of the JIT settings an update changed, for the mail. */
-    private List<String> changedFields(ProvisioningUpdated e) {
-        com.fasterxml.jackson.databind.JsonNode before = json.valueToTree(e.before());
-        com.fasterxml.jackson.databind.JsonNode after = json.valueToTree(e.after());
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
-        before.fieldNames().forEachRemaining(names::add);
-        after.fieldNames().forEachRemaining(names::add);
-        return names.stream().filter(n -> !before.path(n).equals(after.path(n))).toList();
-    }
-
-    private static String[] adminRoles(WorkspaceState workspace) {
-        return workspace.allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
+                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC), workspace.adminRoleNames())));
     }
 
     private static String nameOf(WorkspaceState workspace, String ws) {

@@ -123,18 +123,17 @@ final class NewMemberMailQueue {
             writes.add(AT_ONCE, Tuple.of(first.eventId(), ws, params, PRIORITY, utc(now), atOnce.toArray(String[]::new)));
         }
         // Admins whose windows agree share one statement: usually all of them.
-        Map<List<Object>, List<String>> summaries = new LinkedHashMap<>();
-        for (Map.Entry<String, MemberMailWindow.Plan> e : plans.entrySet()) {
-            MemberMailWindow.Plan plan = e.getValue();
-            if (plan.summarized() > 0) {
-                summaries.computeIfAbsent(List.of(plan.summarized(), plan.summaryDue()), k -> new ArrayList<>()).add(e.getKey());
-            }
+        record Summary(int members, Instant due) {
         }
-        summaries.forEach((key, recipients) -> {
-            int summarized = (Integer) key.get(0);
-            Instant due = (Instant) key.get(1);
-            List<NewMember> joining = members.subList(members.size() - summarized, members.size());
-            writes.add(ADD_TO_BATCH, Tuple.tuple(List.of(ws, summary(workspaceName, joining), PRIORITY, utc(due), utc(now),
+        Map<Summary, List<String>> summaries = new LinkedHashMap<>();
+        plans.forEach((recipient, plan) -> {
+            if (plan.summarized() > 0) {
+                summaries.computeIfAbsent(new Summary(plan.summarized(), plan.summaryDue()), k -> new ArrayList<>()).add(recipient);
+            }
+        });
+        summaries.forEach((summary, recipients) -> {
+            List<NewMember> joining = members.subList(members.size() - summary.members(), members.size());
+            writes.add(ADD_TO_BATCH, Tuple.tuple(List.of(ws, summary(workspaceName, joining), PRIORITY, utc(summary.due()), utc(now),
                     recipients.toArray(String[]::new))));
         });
         List<Map.Entry<String, MemberMailWindow.Plan>> stored = new ArrayList<>(plans.entrySet());

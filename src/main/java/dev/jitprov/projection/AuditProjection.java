@@ -237,7 +237,7 @@ public class AuditProjection implements Projection {
         } else if (payload instanceof ProvisioningDisabled) {
             details.set("after", json.createObjectNode().put("method", "NONE"));
         } else if (payload instanceof ProvisioningUpdated e) {
-            details.set("changed", json.valueToTree(changedFields(details.path("before"), details.path("after"))));
+            details.set("changed", json.valueToTree(e.changedSettings()));
         }
         String resolution = payload instanceof UserProvisioned e ? e.roleResolution()
                 : payload instanceof SessionStarted e ? e.roleResolution() : null;
@@ -248,13 +248,6 @@ public class AuditProjection implements Projection {
             details.put("note", e.reason());
         }
         return details;
-    }
-
-    private static List<String> changedFields(JsonNode before, JsonNode after) {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
-        before.fieldNames().forEachRemaining(names::add);
-        after.fieldNames().forEachRemaining(names::add);
-        return names.stream().filter(n -> !before.path(n).equals(after.path(n))).toList();
     }
 
     static String summaryOf(Object payload, String key, String email) {

@@ -46,6 +46,22 @@ public sealed interface WorkspaceEvent {
     record ProvisioningUpdated(ProvisioningConfig before, ProvisioningConfig after, Actor actor, Instant at)
             implements WorkspaceEvent {
         public static final String TYPE = "provisioning.updated.v1";
+
+        /** The names of the settings that differ, sorted (the audit entry's {@code changed}, the admins' mail). */
+        public java.util.List<String> changedSettings() {
+            java.util.List<String> changed = new java.util.ArrayList<>();
+            for (java.lang.reflect.RecordComponent setting : ProvisioningConfig.class.getRecordComponents()) {
+                try {
+                    if (!java.util.Objects.equals(setting.getAccessor().invoke(before), setting.getAccessor().invoke(after))) {
+                        changed.add(setting.getName());
+                    }
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            java.util.Collections.sort(changed);
+            return changed;
+        }
     }
 
     /** JIT disabled; {@code before} is the configuration that was in force. Members are kept (R18). */

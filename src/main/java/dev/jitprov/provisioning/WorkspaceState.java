@@ -178,4 +178,9 @@ public record WorkspaceState(
     public boolean ssoActive() {
         return sso != null && sso.active();
     }
+
+    /** The names of the roles that grant {@code security-settings:manage}: who counts as an admin (R10, R16). */
+    public String[] adminRoleNames() {
+        return allRoles().stream().filter(Role::managesSecuritySettings).map(Role::name).toArray(String[]::new);
+    }
 }

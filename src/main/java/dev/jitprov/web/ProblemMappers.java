@@ -39,10 +39,6 @@ public class ProblemMappers {
         return problem(ProblemException.of(e));
     }
 
-    public static Problem fromDomain(DomainException e) {
-        return ProblemException.of(e).toProblem();
-    }
-
     @ServerExceptionMapper
     public Response unknownField(UnrecognizedPropertyException e) {
         return respond(Problem.of(400, "unknown_field", "Bad request",

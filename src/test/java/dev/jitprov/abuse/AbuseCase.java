@@ -81,6 +81,21 @@ abstract class AbuseCase {
         return map;
     }
 
+    /**
+     * The refusals of a signed-in member of the victim's workspace with a lesser role: no permission for the
+     * administration API; its active session has no second step to take (the forms send it home); its own session
+     * it may end, and its own new-member mails are its own business (only its own: the victim's stay as they were).
+     */
+    static Map<String, Refusal> signedInMemberRefusals() {
+        Map<String, Refusal> refusals = refusals(refused(403, "permission_required"), refused(401, "authentication_required"),
+                refused(303, null), refused(409, "two_factor_not_pending"));
+        refusals.putAll(all(MEMBER_SELF_SERVICE, refused(200, null)));
+        return refusals;
+    }
+
+    /** What a signed-in member may add to its workspace by acting on itself: ending its session, its mail choice. */
+    static final Set<String> ITS_OWN_SESSION_AND_MAILS = Set.of("session.ended.v1", "notification.preference-changed.v1");
+
     /** Requests with a session cookie, the console's CSRF header included (an attacker holding the cookie sends it too). */
     static RequestSpecification withSession(String cookie) {
         return io.restassured.RestAssured.given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console");

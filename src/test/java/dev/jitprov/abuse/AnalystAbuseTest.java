@@ -27,16 +27,11 @@ class AnalystAbuseTest extends AbuseCase {
 
     @Override
     Map<String, Refusal> refusals() {
-        // an active session has no second step to take (the forms send it home); its own session it may end
-        Map<String, Refusal> refusals = refusals(refused(403, "permission_required"), refused(401, "authentication_required"),
-                refused(303, null), refused(409, "two_factor_not_pending"));
-        // its own new-member mails are its own business (and only its own: the victim's stay as they were)
-        refusals.putAll(all(MEMBER_SELF_SERVICE, refused(200, null)));
-        return refusals;
+        return signedInMemberRefusals();
     }
 
     @Override
     Set<String> ownEventTypes() {
-        return Set.of("session.ended.v1", "notification.preference-changed.v1");
+        return ITS_OWN_SESSION_AND_MAILS;
     }
 }

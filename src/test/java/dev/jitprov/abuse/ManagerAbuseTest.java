@@ -30,20 +30,17 @@ class ManagerAbuseTest extends AbuseCase {
 
     @Override
     Map<String, Refusal> refusals() {
-        Map<String, Refusal> refusals = refusals(refused(403, "permission_required"), refused(401, "authentication_required"),
-                refused(303, null), refused(409, "two_factor_not_pending"));
+        Map<String, Refusal> refusals = signedInMemberRefusals();
         // the Members page is its job; what it grants there is bounded by its own permissions
         refusals.put("POST /api/workspaces/{ws}/members", refused(403, "role_exceeds_caller"));
         refusals.put("PUT /api/workspaces/{ws}/members/{id}/role", refused(403, "role_exceeds_caller"));
         refusals.put("DELETE /api/workspaces/{ws}/members/{id}", refused(403, "member_exceeds_caller"));
         refusals.put("DELETE /api/workspaces/{ws}/sessions/{sid}", refused(403, "member_exceeds_caller"));
-        // its own new-member mails are its own business (and only its own: the victim's stay as they were)
-        refusals.putAll(all(MEMBER_SELF_SERVICE, refused(200, null)));
         return refusals;
     }
 
     @Override
     Set<String> ownEventTypes() {
-        return Set.of("session.ended.v1", "notification.preference-changed.v1");
+        return ITS_OWN_SESSION_AND_MAILS;
     }
 }

@@ -47,8 +47,6 @@ class MailAtScaleTest {
     @Inject
     TestClock clock;
     @Inject
-    MailSender sender;
-    @Inject
     NotificationConfig config;
 
     @AfterEach
@@ -81,7 +79,8 @@ class MailAtScaleTest {
         // During it, another workspace's owner enables JIT: the configuration mail must not queue behind the wave.
         Instant enabledAt = Instant.now();
         other.enableJit(Map.of()).then().statusCode(200);
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+        // waits longer than the goal so that a miss is reported with the latency measured, below
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> !Mails.to(other.ownerEmail, "JIT provisioning enabled for ").isEmpty());
         Duration configurationMailLatency = Duration.between(enabledAt, Instant.now());
 
@@ -97,7 +96,9 @@ class MailAtScaleTest {
         // The window closes: one summary per admin.
         clock.offset(config.memberWindow().plusMinutes(1));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> admins.stream().allMatch(a -> !Mails.to(a, "9999 new members provisioned by JIT in " + name).isEmpty()));
+                // one pass over the inbox per poll, not one per admin: the inbox holds thousands of mails by now
+                .until(() -> Mails.recipientsOf("9999 new members provisioned by JIT in " + name)
+                        .containsAll(admins.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList()));
 
         for (String admin : admins) {
             List<MimeMessage> atOnce = Mails.to(admin, "New member ");
@@ -135,7 +136,7 @@ class MailAtScaleTest {
         Scenario jit = Scenario.withJit("r16-fair-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
         String newcomer = "fair-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         jit.signIn(newcomer);
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> !Mails.to(jit.ownerEmail, "New member " + newcomer).isEmpty()
                         && !Mails.to(jit.ownerEmail, "JIT provisioning enabled for ").isEmpty());
         long stillPending = Db.count(pool, "SELECT count(*) FROM notification_outbox WHERE workspace_id = $1 AND status = 'PENDING'", backlogWs);

@@ -1,9 +1,7 @@
 package dev.jitprov.support;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +29,7 @@ public final class Instances {
         Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         Object[] values = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
-            values[i] = valueOf(components[i].getType(), components[i].getGenericType());
+            values[i] = valueOf(components[i].getType());
         }
         try {
             Constructor<T> canonical = type.getDeclaredConstructor(types);
@@ -51,7 +49,8 @@ public final class Instances {
         return all;
     }
 
-    private static Object valueOf(Class<?> type, Type generic) {
+    /** A plain value of {@code type}; null for anything else (a domain record has no other component types). */
+    private static Object valueOf(Class<?> type) {
         if (type == String.class) {
             return "x";
         } else if (type == int.class || type == Integer.class) {
@@ -76,8 +75,6 @@ public final class Instances {
             return Map.of();
         } else if (type.isRecord()) {
             return of(type);
-        } else if (generic instanceof ParameterizedType) {
-            return null;
         }
         return null;
     }

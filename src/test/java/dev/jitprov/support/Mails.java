@@ -26,4 +26,20 @@ public final class Mails {
             }
         }).toList();
     }
+
+    /** The recipients of the mails whose subject starts with {@code subjectPrefix}, in one pass over the inbox. */
+    public static java.util.Set<String> recipientsOf(String subjectPrefix) {
+        java.util.Set<String> recipients = new java.util.HashSet<>();
+        for (MimeMessage m : TestStack.smtp().getReceivedMessages()) {
+            try {
+                Address[] to = m.getAllRecipients();
+                if (to != null && m.getSubject() != null && m.getSubject().startsWith(subjectPrefix)) {
+                    Arrays.stream(to).forEach(a -> recipients.add(a.toString().toLowerCase(java.util.Locale.ROOT)));
+                }
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return recipients;
+    }
 }

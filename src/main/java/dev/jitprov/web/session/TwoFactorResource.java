@@ -101,22 +101,8 @@ public class TwoFactorResource {
     @Operation(summary = "Confirm enrollment with the first code; shows the recovery codes once")
     public Uni<Response> enrollForm(@Context HttpHeaders headers, @FormParam("csrf") String csrf, @FormParam("code") String code,
                                    @FormParam("next") String next) {
-        return pending(headers).flatMap(found -> {
-            if (found.session() == null) {
-                return Uni.createFrom().item(found.response());
-            }
-            if (!csrfValid(found.cookie(), csrf)) {
-                return Uni.createFrom().item(csrfRefused(headers));
-            }
-            return twoFactor.enroll(found.session(), code).flatMap(attempt -> {
-                if (attempt instanceof TwoFactor.Accepted accepted) {
-                    String html = recovery.data("codes", accepted.recoveryCodes()).data("next", redirects.target(next).toString()).render();
-                    return Uni.createFrom().item(html(200, html));
-                }
-                TwoFactor.Refused refused = (TwoFactor.Refused) attempt;
-                return render(found, next, refused, refused.status());
-            });
-        });
+        return formAttempt(headers, csrf, next, session -> twoFactor.enroll(session, code), accepted -> html(200,
+                recovery.data("codes", accepted.recoveryCodes()).data("next", redirects.target(next).toString()).render()));
     }
 
     @POST
@@ -126,6 +112,17 @@ public class TwoFactorResource {
     @Operation(summary = "A code from the authenticator, or a recovery code; the session becomes active")
     public Uni<Response> verifyForm(@Context HttpHeaders headers, @FormParam("csrf") String csrf, @FormParam("code") String code,
                                     @FormParam("next") String next) {
+        return formAttempt(headers, csrf, next, session -> twoFactor.verify(session, code),
+                accepted -> Response.seeOther(redirects.target(next)).header("Cache-Control", "no-store").build());
+    }
+
+    /**
+     * A form post of a code: the pending session and the page's CSRF token first, then the attempt; accepted, the
+     * answer is {@code onAccepted}'s, refused, the page again with the refusal.
+     */
+    private Uni<Response> formAttempt(HttpHeaders headers, String csrf, String next,
+                                      java.util.function.Function<BrowserSessions.LiveSession, Uni<TwoFactor.Attempt>> attempt,
+                                      java.util.function.Function<TwoFactor.Accepted, Response> onAccepted) {
         return pending(headers).flatMap(found -> {
             if (found.session() == null) {
                 return Uni.createFrom().item(found.response());
@@ -133,11 +130,11 @@ public class TwoFactorResource {
             if (!csrfValid(found.cookie(), csrf)) {
                 return Uni.createFrom().item(csrfRefused(headers));
             }
-            return twoFactor.verify(found.session(), code).flatMap(attempt -> {
-                if (attempt instanceof TwoFactor.Accepted) {
-                    return Uni.createFrom().item(Response.seeOther(redirects.target(next)).header("Cache-Control", "no-store").build());
+            return attempt.apply(found.session()).flatMap(result -> {
+                if (result instanceof TwoFactor.Accepted accepted) {
+                    return Uni.createFrom().item(onAccepted.apply(accepted));
                 }
-                TwoFactor.Refused refused = (TwoFactor.Refused) attempt;
+                TwoFactor.Refused refused = (TwoFactor.Refused) result;
                 return render(found, next, refused, refused.status());
             });
         });
