@@ -30,7 +30,7 @@ final class AdminGuard {
     static Uni<Integer> countOtherAdmins(io.vertx.mutiny.sqlclient.SqlClient client, WorkspaceState workspace,
                                                  String workspaceId, String memberKey) {
         String[] adminRoles = workspace.adminRoleNames();
-        return client.preparedQuery("SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3)")
+        return client.preparedQuery("SELECT count(*) AS admins FROM member_index WHERE workspace_id = $1 AND member_key <> $2 AND role = ANY($3) AND NOT deactivated")
                 .execute(Tuple.of(workspaceId, memberKey, adminRoles))
                 .map(rows -> rows.iterator().next().getLong("admins").intValue());
     }

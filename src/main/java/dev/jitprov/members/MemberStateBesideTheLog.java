@@ -55,14 +55,26 @@ public class MemberStateBesideTheLog {
     private Uni<Void> apply(SqlConnection conn, WorkspaceState workspace, String ws, String key, MemberEvent event,
                                   Map<String, String> secrets) {
         if (event instanceof UserProvisioned e) {
-            return index(conn, ws, key, e.email(), e.role(), e.origin(), e.temporary(), e.at());
+            return index(conn, ws, key, e.email(), e.displayName(), e.role(), e.origin(), e.temporary(), e.at());
         } else if (event instanceof UserInvited e) {
-            return index(conn, ws, key, e.email(), e.role(), MemberOrigin.INVITE, false, e.at());
+            return index(conn, ws, key, e.email(), e.displayName(), e.role(), MemberOrigin.INVITE, false, e.at());
         } else if (event instanceof OwnerCreated e) {
-            return index(conn, ws, key, e.email(), e.role(), MemberOrigin.PASSWORD, false, e.at());
+            return index(conn, ws, key, e.email(), null, e.role(), MemberOrigin.PASSWORD, false, e.at());
         } else if (event instanceof RoleChanged e) {
-            return conn.preparedQuery("UPDATE member_index SET role = $3 WHERE workspace_id = $1 AND member_key = $2")
-                    .execute(Tuple.of(ws, key, e.to())).replaceWithVoid();
+            return conn.preparedQuery("UPDATE member_index SET role = $3, updated_at = $4 WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(ws, key, e.to(), utc(e.at()))).replaceWithVoid();
+        } else if (event instanceof MemberEvent.ScimProfileChanged e) {
+            // what GET /scim/v2/{ws}/Users returns and filters on (issue 18)
+            dev.jitprov.provisioning.ScimProfile p = e.profile();
+            return conn.preparedQuery("UPDATE member_index SET scim = $3::text::jsonb, external_id = $4, email = coalesce($5, email), "
+                            + "display_name = coalesce($6, display_name), updated_at = $7 WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.tuple(java.util.Arrays.asList(ws, key, ScimProfileJson.write(p), p.externalId(),
+                            p.email() == null || p.email().isBlank() ? null : p.email().strip(), p.shownName(), utc(e.at()))))
+                    .replaceWithVoid();
+        } else if (event instanceof MemberEvent.UserDeactivated || event instanceof MemberEvent.UserReactivated) {
+            // a deactivated member's API tokens stop working (ApiTokens.authenticate) and R10 no longer counts it
+            return conn.preparedQuery("UPDATE member_index SET deactivated = $3, updated_at = $4 WHERE workspace_id = $1 AND member_key = $2")
+                    .execute(Tuple.of(ws, key, event instanceof MemberEvent.UserDeactivated, utc(event.at()))).replaceWithVoid();
         } else if (event instanceof MemberEvent.NotificationPreferenceChanged e) {
             // read by the notifier when it picks the recipients of new-member mails (R16)
             return conn.preparedQuery("UPDATE member_index SET new_member_mails = $3 WHERE workspace_id = $1 AND member_key = $2")
@@ -106,14 +118,20 @@ public class MemberStateBesideTheLog {
                 });
     }
 
-    private Uni<Void> index(SqlConnection conn, String ws, String key, String email, String role, MemberOrigin origin,
-                            boolean temporary, java.time.Instant at) {
-        return conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
+    private Uni<Void> index(SqlConnection conn, String ws, String key, String email, String displayName, String role,
+                            MemberOrigin origin, boolean temporary, java.time.Instant at) {
+        // a new life starts clean: mails on, active, no SCIM attributes of a previous life
+        return conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at, "
+                        + "display_name, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
                         + "email = EXCLUDED.email, role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, created_at = EXCLUDED.created_at, "
-                        + "new_member_mails = true")
-                .execute(Tuple.tuple(List.of(ws, key, MemberKeys.memberId(ws, key), email, role, origin.name(), temporary,
-                        OffsetDateTime.ofInstant(at, ZoneOffset.UTC))))
+                        + "new_member_mails = true, deactivated = false, display_name = EXCLUDED.display_name, external_id = NULL, scim = NULL, "
+                        + "updated_at = EXCLUDED.updated_at")
+                .execute(Tuple.tuple(java.util.Arrays.asList(ws, key, MemberKeys.memberId(ws, key), email, role, origin.name(), temporary,
+                        utc(at), displayName)))
                 .replaceWithVoid();
+    }
+
+    private static OffsetDateTime utc(java.time.Instant at) {
+        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 }

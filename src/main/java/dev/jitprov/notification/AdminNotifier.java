@@ -96,7 +96,7 @@ public class AdminNotifier {
                 CloudEventEnvelope envelope = CloudEventEnvelope.parse(json, record);
                 Class<?> type = types.classOf(envelope.type()).filter(NOTIFIED::contains).orElse(null);
                 Object event = type == null ? null : json.treeToValue(envelope.data(), type);
-                if (event != null && !(event instanceof UserProvisioned p && p.origin() != MemberOrigin.JIT)
+                if (event != null && !(event instanceof UserProvisioned p && p.origin() != MemberOrigin.JIT && p.origin() != MemberOrigin.SCIM)
                         && !(event instanceof TwoFactorFailed f && f.lockedUntil() == null)) {
                     notified.add(new Notified(envelope, event));
                 }

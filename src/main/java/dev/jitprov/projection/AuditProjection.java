@@ -200,6 +200,9 @@ public class AuditProjection implements Projection {
             return e.email();
         } else if (payload instanceof OwnerCreated e) {
             return e.email();
+        } else if (payload instanceof MemberEvent.ScimProfileChanged e && e.profile() != null && e.profile().email() != null
+                && !e.profile().email().isBlank()) {
+            return e.profile().email().strip();
         }
         return null;
     }
@@ -267,8 +270,26 @@ public class AuditProjection implements Projection {
             return "JIT provisioning configuration updated";
         } else if (payload instanceof ProvisioningDisabled) {
             return "JIT provisioning disabled";
-        } else if (payload instanceof ScimEnabled) {
-            return "SCIM provisioning enabled";
+        } else if (payload instanceof ScimEnabled e) {
+            return "SCIM provisioning enabled" + (e.defaultRole() == null ? "" : " with default role " + e.defaultRole());
+        } else if (payload instanceof WorkspaceEvent.ScimUpdated e) {
+            return "SCIM provisioning updated: default role " + e.defaultRole() + ", " + e.roleMappings().size() + " group mapping(s)";
+        } else if (payload instanceof WorkspaceEvent.ScimTokenCreated) {
+            return "SCIM token created";
+        } else if (payload instanceof WorkspaceEvent.ScimTokenRevoked e) {
+            return "SCIM token revoked (" + e.reason() + ")";
+        } else if (payload instanceof WorkspaceEvent.ScimGroupCreated e) {
+            return "Group '" + e.displayName() + "' created by SCIM with " + e.memberIds().size() + " member(s)";
+        } else if (payload instanceof WorkspaceEvent.ScimGroupChanged e) {
+            return "Group '" + e.displayName() + "' changed by SCIM: " + e.added().size() + " member(s) added, " + e.removed().size() + " removed";
+        } else if (payload instanceof WorkspaceEvent.ScimGroupDeleted e) {
+            return "Group '" + e.displayName() + "' deleted by SCIM";
+        } else if (payload instanceof MemberEvent.ScimProfileChanged) {
+            return "Attributes of " + who + " written by SCIM";
+        } else if (payload instanceof MemberEvent.UserDeactivated) {
+            return "Member " + who + " deactivated by SCIM";
+        } else if (payload instanceof MemberEvent.UserReactivated) {
+            return "Member " + who + " reactivated by SCIM";
         } else if (payload instanceof ScimDisabled) {
             return "SCIM provisioning disabled";
         } else if (payload instanceof SecuritySettingsChanged) {

@@ -24,6 +24,11 @@ public record Actor(ActorType type, String id, String display) {
         return new Actor(ActorType.SYSTEM, id, id);
     }
 
+    /** A SCIM client, identified by the id of the SCIM token it used (issue 18). */
+    public static Actor scim(String tokenId) {
+        return new Actor(ActorType.SCIM, tokenId, "SCIM");
+    }
+
     public static Actor user(String memberKey) {
         return new Actor(ActorType.USER, memberKey, memberKey);
     }

@@ -20,6 +20,13 @@ public final class ErrorCodes {
     public static final String UNKNOWN_DEFAULT_ROLE = "unknown_default_role";
     public static final String UNKNOWN_MAPPED_ROLE = "unknown_mapped_role";
 
+    // SCIM (issue 18)
+    public static final String GROUP_EXISTS = "group_exists";
+    public static final String GROUP_NOT_FOUND = "group_not_found";
+    public static final String INVALID_GROUP = "invalid_group";
+    public static final String SCIM_NOT_ENABLED = "scim_not_enabled";
+    public static final String USER_NAME_IMMUTABLE = "user_name_immutable";
+
     // member streams
     public static final String MEMBER_EXISTS = "member_exists";
     public static final String MEMBER_NOT_FOUND = "member_not_found";
@@ -37,6 +44,8 @@ public final class ErrorCodes {
 
     // sign-in rejections (LoginRejected.code)
     public static final String UNKNOWN_USER = "unknown_user";
+    /** The IdP deactivated the member through SCIM: no sign-in, no session, no API token until reactivated. */
+    public static final String MEMBER_DEACTIVATED = "member_deactivated";
     public static final String ROLE_MISSING = "role_missing";
     public static final String ROLE_UNKNOWN = "role_unknown";
     public static final String NO_USABLE_ROLE = "no_usable_role";

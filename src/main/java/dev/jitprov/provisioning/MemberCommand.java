@@ -35,6 +35,28 @@ public sealed interface MemberCommand {
     record ExpireMember(Duration ttl, Actor actor) implements MemberCommand {
     }
 
+    /**
+     * SCIM {@code POST /Users} (issue 18): a new member of origin SCIM, its role from its groups, its {@code roles}
+     * value or the SCIM default role. An existing member of that key (any origin) is refused: the IdP matches by filter.
+     */
+    record ProvisionScimUser(String memberKey, ScimProfile profile, boolean active, Actor actor) implements MemberCommand {
+    }
+
+    /**
+     * SCIM {@code PUT}/{@code PATCH /Users/{id}}: the member's profile and active flag after the change. A SCIM
+     * member's role is recomputed; a member of another origin keeps its role.
+     */
+    record UpdateScimUser(ScimProfile profile, boolean active, Actor actor) implements MemberCommand {
+    }
+
+    /** A group the member is in changed: a SCIM member's role is recomputed (issue 18). */
+    record RecomputeScimRole(Actor actor) implements MemberCommand {
+    }
+
+    /** SCIM {@code DELETE /Users/{id}}: the member, its sessions and its tokens are gone (issue 18). */
+    record DeleteScimUser(Actor actor) implements MemberCommand {
+    }
+
     /** A member turns its own new-member mails on or off (R16, issue 21); only ever on the caller's own stream. */
     record ChooseNewMemberMails(boolean newMemberMails, Actor actor) implements MemberCommand {
     }

@@ -139,6 +139,24 @@ public final class MemberDecider {
             return c.newMemberMails() == member.newMemberMails() ? List.of()
                     : List.of(new NotificationPreferenceChanged(c.newMemberMails(), actor, now));
         }
+        if (command instanceof MemberCommand.ProvisionScimUser c) {
+            return ScimMembers.provision(ws, member, c, now);
+        }
+        if (command instanceof MemberCommand.UpdateScimUser c) {
+            requireMember(member);
+            return ScimMembers.update(ws, member, c, otherActiveAdmins, now);
+        }
+        if (command instanceof MemberCommand.RecomputeScimRole c) {
+            return ScimMembers.recomputeRole(ws, member, c.actor(), otherActiveAdmins, now);
+        }
+        if (command instanceof MemberCommand.DeleteScimUser c) {
+            requireMember(member);
+            if (member.isAdminIn(ws) && otherActiveAdmins == 0) {
+                throw conflict(ErrorCodes.LAST_ADMIN_PROTECTED,
+                        "this member is the last one who can manage security settings");
+            }
+            return deleteMember(member, SessionEndReason.MEMBER_DELETED, DeletionReason.SCIM, actor, now);
+        }
         throw new IllegalArgumentException("unknown member command " + command);
     }
 
@@ -214,13 +232,13 @@ public final class MemberDecider {
         return ws.role(name).orElse(new Role(String.valueOf(name), Set.of()));
     }
 
-    private static void requireNotMember(MemberState member) {
+    static void requireNotMember(MemberState member) {
         if (member.isMember()) {
             throw conflict(ErrorCodes.MEMBER_EXISTS, "already a member of this workspace");
         }
     }
 
-    private static void requireMember(MemberState member) {
+    static void requireMember(MemberState member) {
         if (!member.isMember()) {
             throw notFound(ErrorCodes.MEMBER_NOT_FOUND, "not a member of this workspace");
         }

@@ -99,6 +99,28 @@ public sealed interface MemberEvent {
     }
 
     /**
+     * A SCIM client created or changed the member's attributes (issue 18): the whole profile after the change. Follows
+     * the {@link UserProvisioned} of a SCIM creation; the e-mail and display name it carries become the member's.
+     */
+    record ScimProfileChanged(ScimProfile profile, Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "user.scim-profile-changed.v1";
+    }
+
+    /**
+     * The IdP deactivated the member ({@code active:false}, issue 18): preceded by a {@link SessionEnded}
+     * MEMBER_DEACTIVATED for each open session; no sign-in and no API token of the member works until
+     * {@link UserReactivated}.
+     */
+    record UserDeactivated(Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "user.deactivated.v1";
+    }
+
+    /** The IdP reactivated the member ({@code active:true}, issue 18). */
+    record UserReactivated(Actor actor, Instant at) implements MemberEvent {
+        public static final String TYPE = "user.reactivated.v1";
+    }
+
+    /**
      * The member chose whether it receives the mails about members created by JIT (R16; the member's own choice,
      * issue 21). Configuration and security mails cannot be turned off. A new life of the member starts with them on.
      */

@@ -23,6 +23,8 @@ import java.util.Optional;
  *
  * @param sessions       active sessions by id, in start order
  * @param newMemberMails whether the member wants the mails about members created by JIT (R16); on in each new life
+ * @param deactivated    the IdP deactivated the member through SCIM (issue 18): it exists but cannot sign in
+ * @param scim           the attributes a SCIM client manages; null until a SCIM client wrote the member
  * @param version        number of events folded (expected version of the next append)
  */
 public record MemberState(
@@ -38,6 +40,8 @@ public record MemberState(
         Instant lastSignInAt,
         Map<String, ActiveSession> sessions,
         boolean newMemberMails,
+        boolean deactivated,
+        ScimProfile scim,
         long version) {
 
     /** An active session of the member. */
@@ -49,7 +53,7 @@ public record MemberState(
     }
 
     public static MemberState initial() {
-        return new MemberState(false, false, null, null, null, null, null, false, null, null, Map.of(), true, 0);
+        return new MemberState(false, false, null, null, null, null, null, false, null, null, Map.of(), true, false, null, 0);
     }
 
     public static MemberState fold(List<? extends MemberEvent> events) {
@@ -77,42 +81,58 @@ public record MemberState(
         }
         if (event instanceof RoleChanged e) {
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, e.to(), s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, s.newMemberMails, v);
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, s.newMemberMails, s.deactivated, s.scim, v);
         }
         if (event instanceof SessionStarted e) {
             Map<String, ActiveSession> sessions = new LinkedHashMap<>(s.sessions);
             sessions.put(e.sessionId(), new ActiveSession(e.sessionId(), e.effectiveRole(), e.startedAt(),
                     e.expiresAt()));
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, e.startedAt(), sessions, s.newMemberMails, v);
+                    s.temporary, s.createdAt, e.startedAt(), sessions, s.newMemberMails, s.deactivated, s.scim, v);
         }
         if (event instanceof SessionEnded e) {
             Map<String, ActiveSession> sessions = new LinkedHashMap<>(s.sessions);
             sessions.remove(e.sessionId());
-            return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, sessions, s.newMemberMails, v);
+            return s.withSessions(sessions, v);
         }
         if (event instanceof NotificationPreferenceChanged e) {
             return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, e.newMemberMails(), v);
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, e.newMemberMails(), s.deactivated, s.scim, v);
+        }
+        if (event instanceof MemberEvent.ScimProfileChanged e) {
+            ScimProfile p = e.profile();
+            String email = p.email() == null || p.email().isBlank() ? s.email : p.email().strip();
+            String shown = p.shownName() == null ? s.displayName : p.shownName();
+            return new MemberState(s.exists, s.deleted, s.memberKey, email, shown, s.storedRole, s.origin,
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, s.newMemberMails, s.deactivated, p, v);
+        }
+        if (event instanceof MemberEvent.UserDeactivated || event instanceof MemberEvent.UserReactivated) {
+            return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
+                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, s.newMemberMails,
+                    event instanceof MemberEvent.UserDeactivated, s.scim, v);
         }
         if (event instanceof RoleChangeSkipped || event instanceof MemberEvent.TwoFactorEnrolled
                 || event instanceof MemberEvent.TwoFactorVerified || event instanceof MemberEvent.TwoFactorFailed
                 || event instanceof MemberEvent.RecoveryCodeUsed) {
             // Audit facts: a skipped change changes nothing; the second factor's own state is kept beside the log (R14).
-            return new MemberState(s.exists, s.deleted, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, s.sessions, s.newMemberMails, v);
+            return s.withSessions(s.sessions, v);
         }
         if (event instanceof UserDeleted) {
             return new MemberState(false, true, s.memberKey, s.email, s.displayName, s.storedRole, s.origin,
-                    s.temporary, s.createdAt, s.lastSignInAt, Map.of(), s.newMemberMails, v);
+                    s.temporary, s.createdAt, s.lastSignInAt, Map.of(), s.newMemberMails, false, s.scim, v);
         }
         throw new IllegalArgumentException("unknown member event " + event);
     }
 
+    private MemberState withSessions(Map<String, ActiveSession> newSessions, long v) {
+        return new MemberState(exists, deleted, memberKey, email, displayName, storedRole, origin, temporary, createdAt,
+                lastSignInAt, newSessions, newMemberMails, deactivated, scim, v);
+    }
+
     private static MemberState born(String key, String email, String displayName, String role, MemberOrigin origin,
             boolean temporary, Instant at, long v) {
-        return new MemberState(true, false, key, email, displayName, role, origin, temporary, at, null, Map.of(), true, v);
+        return new MemberState(true, false, key, email, displayName, role, origin, temporary, at, null, Map.of(), true,
+                false, null, v);
     }
 
     // ---- queries ----

@@ -33,6 +33,9 @@ public final class SignInDecider {
         if (!member.isMember()) {
             return firstSignIn(ws, signIn);
         }
+        if (member.deactivated()) {
+            return deactivated();
+        }
         if (!ws.jitEnabled()) {
             // R11, R18: existing members still sign in, with their stored role, and nothing is updated.
             return accepted(List.of(), member.storedRole(), NOT_EVALUATED, SignInMethod.SAML, signIn, false);
@@ -89,6 +92,10 @@ public final class SignInDecider {
         return accepted(List.of(provisioned), role, resolution.reason(), SignInMethod.SAML, signIn, true);
     }
 
+    private static Rejected deactivated() {
+        return new Rejected(ErrorCodes.MEMBER_DEACTIVATED, "the member was deactivated by the IdP (SCIM)");
+    }
+
     private static Rejected strictRejection(RoleResolution resolution) {
         return new Rejected(resolution.code(), resolution.reason() + " (strict role is on)");
     }
@@ -109,6 +116,9 @@ public final class SignInDecider {
             Duration sessionLifetime, Actor actor) {
         if (!member.isMember()) {
             return new Rejected(ErrorCodes.UNKNOWN_USER, "not a member of this workspace");
+        }
+        if (member.deactivated()) {
+            return deactivated();
         }
         return new Accepted(List.of(sessionStarted(sessionId, member.storedRole(), now, sessionLifetime,
                 SignInMethod.PASSWORD, NOT_EVALUATED, actor)), member.storedRole(), false);

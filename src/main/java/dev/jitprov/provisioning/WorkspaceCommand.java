@@ -32,7 +32,33 @@ public sealed interface WorkspaceCommand {
     record DisableProvisioning(Actor actor) implements WorkspaceCommand {
     }
 
-    record EnableScim(Actor actor) implements WorkspaceCommand {
+    /**
+     * Enable SCIM (R2), or update its settings when it is on. {@code defaultRole}: the role of a SCIM user for whom
+     * nothing else resolves (must exist, R3; Analyst when null); {@code roleMappings}: group display name → role.
+     */
+    record EnableScim(String defaultRole, java.util.Map<String, String> roleMappings, Actor actor) implements WorkspaceCommand {
+    }
+
+    /** A new SCIM token; the previous one, if any, is revoked with it (issue 18). */
+    record CreateScimToken(String tokenId, Actor actor) implements WorkspaceCommand {
+    }
+
+    /** SCIM {@code POST /Groups}. */
+    record CreateScimGroup(String groupId, String displayName, String externalId, Set<String> memberIds, Actor actor)
+            implements WorkspaceCommand {
+    }
+
+    /** SCIM {@code PUT}/{@code PATCH /Groups/{id}}: the group as it is after the change. */
+    record ReplaceScimGroup(String groupId, String displayName, String externalId, Set<String> memberIds, Actor actor)
+            implements WorkspaceCommand {
+    }
+
+    /** SCIM {@code DELETE /Groups/{id}}. */
+    record DeleteScimGroup(String groupId, Actor actor) implements WorkspaceCommand {
+    }
+
+    /** A member deleted through SCIM leaves every group it was in. */
+    record LeaveScimGroups(String memberId, Actor actor) implements WorkspaceCommand {
     }
 
     record DisableScim(Actor actor) implements WorkspaceCommand {

@@ -103,11 +103,23 @@ public final class WorkspaceDecider {
             }
             return List.of();
         }
-        if (command instanceof EnableScim) {
-            if (state.jitEnabled()) {
-                throw conflict(ErrorCodes.JIT_ENABLED, "disable JIT first");
-            }
-            return state.scimEnabled() ? List.of() : List.of(new ScimEnabled(actor, now));
+        if (command instanceof EnableScim c) {
+            return ScimWorkspace.enable(state, c, now);
+        }
+        if (command instanceof WorkspaceCommand.CreateScimToken c) {
+            return ScimWorkspace.createToken(state, c, now);
+        }
+        if (command instanceof WorkspaceCommand.CreateScimGroup c) {
+            return ScimWorkspace.createGroup(state, c, now);
+        }
+        if (command instanceof WorkspaceCommand.ReplaceScimGroup c) {
+            return ScimWorkspace.replaceGroup(state, c, now);
+        }
+        if (command instanceof WorkspaceCommand.DeleteScimGroup c) {
+            return ScimWorkspace.deleteGroup(state, c, now);
+        }
+        if (command instanceof WorkspaceCommand.LeaveScimGroups c) {
+            return ScimWorkspace.leaveGroups(state, c, now);
         }
         if (command instanceof DisableScim) {
             return state.scimEnabled() ? List.of(new ScimDisabled(actor, now)) : List.of();
@@ -165,11 +177,11 @@ public final class WorkspaceDecider {
             throw conflict(ErrorCodes.BUILTIN_ROLE, "built-in roles cannot be removed");
         }
         ProvisioningConfig p = state.provisioning();
-        if (role.name().equals(p.defaultRole()) && p.method() == ProvisioningMethod.JIT) {
-            throw conflict(ErrorCodes.ROLE_IN_USE, "the role is the JIT default role");
+        if (role.name().equals(p.defaultRole()) && p.method() != ProvisioningMethod.NONE) {
+            throw conflict(ErrorCodes.ROLE_IN_USE, "the role is the " + p.method() + " default role");
         }
-        if (p.method() == ProvisioningMethod.JIT && p.roleMappings().containsValue(role.name())) {
-            throw conflict(ErrorCodes.ROLE_IN_USE, "the role is a target of the JIT role mapping table");
+        if (p.method() != ProvisioningMethod.NONE && p.roleMappings().containsValue(role.name())) {
+            throw conflict(ErrorCodes.ROLE_IN_USE, "the role is a target of the " + p.method() + " role mapping table");
         }
         if (c.holders() > 0) {
             // members would keep a role name that grants nothing: locked out of everything, silently
@@ -215,7 +227,7 @@ public final class WorkspaceDecider {
      * Validates R3 and the mapping targets, and rewrites role names to their canonical spelling (a
      * case-insensitive unique match is accepted and stored with the role's exact name).
      */
-    private static ProvisioningConfig canonical(WorkspaceState state, ProvisioningConfig config) {
+    static ProvisioningConfig canonical(WorkspaceState state, ProvisioningConfig config) {
         if (isBlank(config.defaultRole())) {
             throw unprocessable(ErrorCodes.UNKNOWN_DEFAULT_ROLE, "a default role is required");
         }
@@ -234,7 +246,7 @@ public final class WorkspaceDecider {
         return config.withDefaultRole(defaultRole.name()).withRoleMappings(mappings);
     }
 
-    private static boolean isBlank(String s) {
+    static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }
 }

@@ -69,8 +69,47 @@ public sealed interface WorkspaceEvent {
         public static final String TYPE = "provisioning.disabled.v1";
     }
 
-    record ScimEnabled(Actor actor, Instant at) implements WorkspaceEvent {
+    /**
+     * SCIM enabled (R2). {@code defaultRole} and {@code roleMappings} (group display name → role) say what role a SCIM
+     * user gets (issue 18); both are null in events written before they existed.
+     */
+    record ScimEnabled(String defaultRole, java.util.Map<String, String> roleMappings, Actor actor, Instant at)
+            implements WorkspaceEvent {
         public static final String TYPE = "scim.enabled.v1";
+    }
+
+    /** SCIM's default role or role mappings changed while SCIM stays enabled (issue 18). */
+    record ScimUpdated(String defaultRole, java.util.Map<String, String> roleMappings, Actor actor, Instant at)
+            implements WorkspaceEvent {
+        public static final String TYPE = "scim.updated.v1";
+    }
+
+    /** A SCIM token was created (issue 18); it replaces the previous one, revoked just before. No secret here. */
+    record ScimTokenCreated(String tokenId, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "scim.token-created.v1";
+    }
+
+    /** A SCIM token was revoked; {@code reason} is {@value #REPLACED} when a new token took its place. */
+    record ScimTokenRevoked(String tokenId, String reason, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "scim.token-revoked.v1";
+        public static final String REPLACED = "replaced";
+    }
+
+    /** A SCIM client created a group; {@code memberIds} are member ids (issue 18). */
+    record ScimGroupCreated(String groupId, String displayName, String externalId, Set<String> memberIds, Actor actor,
+            Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "scim.group-created.v1";
+    }
+
+    /** A SCIM group's name, external id or members changed: its name and external id after, the members added and removed. */
+    record ScimGroupChanged(String groupId, String displayName, String externalId, Set<String> added, Set<String> removed,
+            Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "scim.group-changed.v1";
+    }
+
+    /** A SCIM group was deleted; its members' roles are recomputed. */
+    record ScimGroupDeleted(String groupId, String displayName, Actor actor, Instant at) implements WorkspaceEvent {
+        public static final String TYPE = "scim.group-deleted.v1";
     }
 
     record ScimDisabled(Actor actor, Instant at) implements WorkspaceEvent {

@@ -30,6 +30,8 @@ import java.util.Set;
  * @param sso           nullable: not configured yet
  * @param provisioning  the current provisioning configuration; {@code method} says what is enabled. The JIT
  *                      settings are kept after a disable so a console can prefill them.
+ * @param groups        the SCIM groups by id (issue 18), in creation order
+ * @param scimTokenId   the id of the live SCIM token; null when none was created or it was revoked
  * @param version       number of events folded (the stream's expected version for the next append)
  */
 public record WorkspaceState(
@@ -43,6 +45,8 @@ public record WorkspaceState(
         ProvisioningConfig provisioning,
         boolean scimEnabled,
         SecuritySettings security,
+        Map<String, ScimGroup> groups,
+        String scimTokenId,
         long version) {
 
     public static final String STREAM_PREFIX = "workspace-";
@@ -50,6 +54,7 @@ public record WorkspaceState(
     public WorkspaceState {
         roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
         builtInRoles = Collections.unmodifiableSet(new LinkedHashSet<>(builtInRoles));
+        groups = groups == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     }
 
     public static String streamId(String workspaceId) {
@@ -58,7 +63,7 @@ public record WorkspaceState(
 
     public static WorkspaceState initial() {
         return new WorkspaceState(false, null, null, null, Map.of(), Set.of(), null, ProvisioningConfig.none(),
-                false, SecuritySettings.defaults(), 0);
+                false, SecuritySettings.defaults(), Map.of(), null, 0);
     }
 
     public static WorkspaceState fold(List<? extends WorkspaceEvent> events) {
@@ -77,7 +82,7 @@ public record WorkspaceState(
         long v = s.version + 1;
         if (event instanceof WorkspaceCreated e) {
             return new WorkspaceState(true, e.workspaceId(), e.name(), e.createdAt(), s.roles, s.builtInRoles, s.sso,
-                    s.provisioning, s.scimEnabled, s.security, v);
+                    s.provisioning, s.scimEnabled, s.security, s.groups, s.scimTokenId, v);
         }
         if (event instanceof RoleDefined e) {
             Map<String, Role> roles = new LinkedHashMap<>(s.roles);
@@ -87,7 +92,7 @@ public record WorkspaceState(
                 builtIn.add(e.name());
             }
             return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, roles, builtIn, s.sso,
-                    s.provisioning, s.scimEnabled, s.security, v);
+                    s.provisioning, s.scimEnabled, s.security, s.groups, s.scimTokenId, v);
         }
         if (event instanceof RoleRemoved e) {
             Map<String, Role> roles = new LinkedHashMap<>(s.roles);
@@ -95,11 +100,11 @@ public record WorkspaceState(
             Set<String> builtIn = new LinkedHashSet<>(s.builtInRoles);
             builtIn.remove(e.name());
             return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, roles, builtIn, s.sso,
-                    s.provisioning, s.scimEnabled, s.security, v);
+                    s.provisioning, s.scimEnabled, s.security, s.groups, s.scimTokenId, v);
         }
         if (event instanceof SsoConfigured e) {
             return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, e.after(),
-                    s.provisioning, s.scimEnabled, s.security, v);
+                    s.provisioning, s.scimEnabled, s.security, s.groups, s.scimTokenId, v);
         }
         if (event instanceof ProvisioningEnabled e) {
             return withProvisioning(s, e.config().withMethod(ProvisioningMethod.JIT), false, v);
@@ -110,27 +115,71 @@ public record WorkspaceState(
         if (event instanceof ProvisioningDisabled) {
             return withProvisioning(s, s.provisioning.withMethod(ProvisioningMethod.NONE), s.scimEnabled, v);
         }
-        if (event instanceof ScimEnabled) {
-            return withProvisioning(s, s.provisioning.withMethod(ProvisioningMethod.SCIM), true, v);
+        if (event instanceof ScimEnabled e) {
+            return withProvisioning(s, scimSettings(s.provisioning, e.defaultRole(), e.roleMappings()), true, v);
+        }
+        if (event instanceof WorkspaceEvent.ScimUpdated e) {
+            return withProvisioning(s, scimSettings(s.provisioning, e.defaultRole(), e.roleMappings()), true, v);
+        }
+        if (event instanceof WorkspaceEvent.ScimTokenCreated e) {
+            return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
+                    s.provisioning, s.scimEnabled, s.security, s.groups, e.tokenId(), v);
+        }
+        if (event instanceof WorkspaceEvent.ScimTokenRevoked e) {
+            String live = e.tokenId() != null && e.tokenId().equals(s.scimTokenId) ? null : s.scimTokenId;
+            return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
+                    s.provisioning, s.scimEnabled, s.security, s.groups, live, v);
+        }
+        if (event instanceof WorkspaceEvent.ScimGroupCreated e) {
+            Map<String, ScimGroup> groups = new LinkedHashMap<>(s.groups);
+            groups.put(e.groupId(), new ScimGroup(e.groupId(), e.displayName(), e.externalId(), e.memberIds(), e.at(), e.at()));
+            return withGroups(s, groups, v);
+        }
+        if (event instanceof WorkspaceEvent.ScimGroupChanged e) {
+            Map<String, ScimGroup> groups = new LinkedHashMap<>(s.groups);
+            ScimGroup before = groups.get(e.groupId());
+            if (before != null) {
+                Set<String> members = new java.util.TreeSet<>(before.memberIds());
+                members.removeAll(e.removed());
+                members.addAll(e.added());
+                groups.put(e.groupId(), new ScimGroup(e.groupId(), e.displayName(), e.externalId(), members, before.created(), e.at()));
+            }
+            return withGroups(s, groups, v);
+        }
+        if (event instanceof WorkspaceEvent.ScimGroupDeleted e) {
+            Map<String, ScimGroup> groups = new LinkedHashMap<>(s.groups);
+            groups.remove(e.groupId());
+            return withGroups(s, groups, v);
         }
         if (event instanceof ScimDisabled) {
             return withProvisioning(s, s.provisioning.withMethod(ProvisioningMethod.NONE), false, v);
         }
         if (event instanceof SecuritySettingsChanged e) {
             return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
-                    s.provisioning, s.scimEnabled, e.after(), v);
+                    s.provisioning, s.scimEnabled, e.after(), s.groups, s.scimTokenId, v);
         }
         if (event instanceof ApiTokenCreated || event instanceof ApiTokenRevoked) {
             // audited, not part of the configuration a decision reads (tokens are checked from api_tokens)
             return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
-                    s.provisioning, s.scimEnabled, s.security, v);
+                    s.provisioning, s.scimEnabled, s.security, s.groups, s.scimTokenId, v);
         }
         throw new IllegalArgumentException("unknown workspace event " + event);
     }
 
+    private static WorkspaceState withGroups(WorkspaceState s, Map<String, ScimGroup> groups, long v) {
+        return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso,
+                s.provisioning, s.scimEnabled, s.security, groups, s.scimTokenId, v);
+    }
+
+    /** SCIM's default role and mappings replace the JIT ones (events written before issue 18 carry neither). */
+    private static ProvisioningConfig scimSettings(ProvisioningConfig current, String defaultRole, Map<String, String> mappings) {
+        ProvisioningConfig config = current.withMethod(ProvisioningMethod.SCIM);
+        return defaultRole == null && mappings == null ? config : config.withDefaultRole(defaultRole).withRoleMappings(mappings);
+    }
+
     private static WorkspaceState withProvisioning(WorkspaceState s, ProvisioningConfig config, boolean scim, long v) {
         return new WorkspaceState(s.exists, s.workspaceId, s.name, s.createdAt, s.roles, s.builtInRoles, s.sso, config,
-                scim, s.security, v);
+                scim, s.security, s.groups, s.scimTokenId, v);
     }
 
     // ---- queries ----
@@ -177,6 +226,26 @@ public record WorkspaceState(
 
     public boolean ssoActive() {
         return sso != null && sso.active();
+    }
+
+    /** The display names of the SCIM groups the member with this id is in (issue 18). */
+    public List<String> groupNamesOf(String memberId) {
+        return groupsOf(memberId).stream().map(ScimGroup::displayName).toList();
+    }
+
+    /** The SCIM groups the member with this id is in, in creation order. */
+    public List<ScimGroup> groupsOf(String memberId) {
+        return groups.values().stream().filter(g -> g.memberIds().contains(memberId)).toList();
+    }
+
+    /** The group whose display name equals this one ignoring case. */
+    public Optional<ScimGroup> groupNamed(String displayName) {
+        return displayName == null ? Optional.empty()
+                : groups.values().stream().filter(g -> g.displayName().equalsIgnoreCase(displayName.strip())).findFirst();
+    }
+
+    public boolean scimMethod() {
+        return provisioning.method() == ProvisioningMethod.SCIM;
     }
 
     /** The names of the roles that grant {@code security-settings:manage}: who counts as an admin (R10, R16). */

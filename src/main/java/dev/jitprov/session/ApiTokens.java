@@ -51,7 +51,7 @@ public class ApiTokens {
     public Uni<Optional<Owner>> authenticate(String token) {
         return pool.preparedQuery("SELECT t.workspace_id, t.member_key, m.role FROM api_tokens t "
                         + "JOIN member_index m ON m.workspace_id = t.workspace_id AND m.member_key = t.member_key AND m.created_at = t.member_since "
-                        + "WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
+                        + "WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT m.deactivated")
                 .execute(Tuple.of(Secrets.sha256(token)))
                 .map(rows -> {
                     if (rows.size() == 0) {

@@ -26,6 +26,6 @@ class AuditSummaryCoverageTest {
             assertThat(AuditProjection.summaryOf(event, "ann@acme.test", "ann@acme.test"))
                     .as(event.getClass().getSimpleName()).isNotEqualTo(event.getClass().getSimpleName());
         }
-        assertThat(events).hasSize(26);
+        assertThat(events).hasSize(35);
     }
 }

@@ -32,7 +32,7 @@ class DomainBoundaryTest {
                 assertThat(Modifier.isStatic(f.getModifiers()) && Modifier.isFinal(f.getModifiers())).isTrue();
                 types.add((String) f.get(null));
             }
-            assertThat(types).hasSize(26).doesNotHaveDuplicates().allMatch(t -> t.matches("[a-z-]+(\\.[a-z-]+)*\\.v\\d+"));
+            assertThat(types).hasSize(35).doesNotHaveDuplicates().allMatch(t -> t.matches("[a-z-]+(\\.[a-z-]+)*\\.v\\d+"));
         }
     }
 }

@@ -68,7 +68,7 @@ final class Fixtures {
     }
 
     static ScimEnabled scimEnabled() {
-        return new ScimEnabled(ADMIN, T0);
+        return new ScimEnabled(null, null, ADMIN, T0);
     }
 
     /** A workspace with SSO active and the given events after that. */

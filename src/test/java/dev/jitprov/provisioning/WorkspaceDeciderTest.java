@@ -99,7 +99,7 @@ class WorkspaceDeciderTest {
 
         @Test
         void commandsOnAMissingWorkspaceAreRefused() {
-            thenRefused(new EnableScim(ADMIN), "workspace_not_found", Kind.NOT_FOUND);
+            thenRefused(new EnableScim(null, null, ADMIN), "workspace_not_found", Kind.NOT_FOUND);
         }
     }
 
@@ -201,7 +201,7 @@ class WorkspaceDeciderTest {
         @Test
         @DisplayName("R2: enabling SCIM is refused with jit_enabled (disable JIT first)")
         void r2_enablingScimIsRefused() {
-            thenRefused(new EnableScim(ADMIN), "jit_enabled", Kind.CONFLICT);
+            thenRefused(new EnableScim(null, null, ADMIN), "jit_enabled", Kind.CONFLICT);
         }
 
         @Test
@@ -336,7 +336,7 @@ class WorkspaceDeciderTest {
 
         @Test
         void enablingScimAgainChangesNothing() {
-            when(new EnableScim(ADMIN));
+            when(new EnableScim(null, null, ADMIN));
 
             then();
         }
@@ -391,9 +391,9 @@ class WorkspaceDeciderTest {
 
         @Test
         void enablingScimWorksWithoutSso() {
-            when(new EnableScim(ADMIN));
+            when(new EnableScim(null, null, ADMIN));
 
-            then(new ScimEnabled(ADMIN, NOW));
+            then(new ScimEnabled("Analyst", java.util.Map.of(), ADMIN, NOW));
             assertThat(stateAfter().provisioning().method()).isEqualTo(ProvisioningMethod.SCIM);
         }
     }

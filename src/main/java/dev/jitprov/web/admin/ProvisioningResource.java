@@ -49,12 +49,31 @@ public class ProvisioningResource {
         }
     }
 
+    /** The SCIM token, shown once (issue 18), with the base URL to paste into the IdP. */
+    public record ScimTokenView(String token, String baseUrl) {
+    }
+
     private final Authorization authorization;
     private final Workspaces workspaces;
+    private final dev.jitprov.scim.ScimTokens scimTokens;
+    private final dev.jitprov.workspace.ServiceUrls urls;
 
-    public ProvisioningResource(Authorization authorization, Workspaces workspaces) {
+    public ProvisioningResource(Authorization authorization, Workspaces workspaces, dev.jitprov.scim.ScimTokens scimTokens,
+                                dev.jitprov.workspace.ServiceUrls urls) {
         this.authorization = authorization;
         this.workspaces = workspaces;
+        this.scimTokens = scimTokens;
+        this.urls = urls;
+    }
+
+    @jakarta.ws.rs.POST
+    @Path("/scim-token")
+    @Operation(summary = "A new SCIM token, shown once; the previous one stops working (issue 18; security-settings:manage)")
+    public Uni<jakarta.ws.rs.core.Response> createScimToken(@Context HttpHeaders headers, @PathParam("ws") String ws) {
+        return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
+                .flatMap(caller -> workspaces.require(ws).flatMap(state -> scimTokens.create(ws, Actor.admin(caller.memberKey()))))
+                .map(token -> jakarta.ws.rs.core.Response.status(201)
+                        .entity(new ScimTokenView(token, urls.baseUrl() + "/scim/v2/" + ws)).build());
     }
 
     @GET
@@ -72,12 +91,12 @@ public class ProvisioningResource {
                 .flatMap(caller -> workspaces.require(ws).flatMap(state -> {
                     Actor actor = Actor.admin(caller.memberKey());
                     WorkspaceCommand command = toCommand(request, actor);
-                    if (command instanceof WorkspaceCommand.EnableJit jit) {
-                        // G1: what JIT hands out (the default role, the mapped roles) is a grant by this caller
+                    if (command instanceof WorkspaceCommand.EnableJit || command instanceof WorkspaceCommand.EnableScim) {
+                        // G1: what JIT or SCIM hands out (the default role, the mapped roles) is a grant by this caller
                         java.util.List<String> granted = new java.util.ArrayList<>();
-                        granted.add(jit.config().defaultRole());
-                        if (jit.config().roleMappings() != null) {
-                            granted.addAll(jit.config().roleMappings().values());
+                        granted.add(request.defaultRole());
+                        if (request.roleMappings() != null) {
+                            granted.addAll(request.roleMappings().values());
                         }
                         for (String name : granted) {
                             state.matchRole(name == null ? null : name.strip()).ifPresent(role -> GrantRules.requireGrantable(caller.grantor(), role));
@@ -102,7 +121,7 @@ public class ProvisioningResource {
             throw ProblemException.badRequest("method_required", "'method' is required: JIT, SCIM or NONE");
         }
         if (request.method() == ProvisioningMethod.SCIM) {
-            return new WorkspaceCommand.EnableScim(actor);
+            return new WorkspaceCommand.EnableScim(request.defaultRole(), request.roleMappings(), actor);
         }
         if (request.method() == ProvisioningMethod.NONE) {
             return new WorkspaceCommand.DisableProvisioning(actor);
