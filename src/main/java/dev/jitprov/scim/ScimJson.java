@@ -141,7 +141,8 @@ public final class ScimJson {
     // ---- groups ----
 
     public static GroupInput readGroup(JsonNode body) {
-        requireSchemas(body, ScimSchemas.GROUP, Set.of(ScimSchemas.GROUP));
+        // Entra ID lists its own group schema beside the core one (kept out of the resource, nothing to store)
+        requireSchemas(body, ScimSchemas.GROUP, Set.of(ScimSchemas.GROUP, ScimSchemas.ENTRA_GROUP));
         String displayName = text(body, "displayName");
         if (displayName == null || displayName.isBlank()) {
             throw ScimError.badRequest(ScimError.INVALID_VALUE, "displayName is required");

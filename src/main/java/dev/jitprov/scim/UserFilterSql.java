@@ -28,9 +28,23 @@ final class UserFilterSql {
         this.params = params;
     }
 
+    /**
+     * {@code emails[type eq "work"].value eq "…"}, which Entra ID and the issue's clients send, is a PATCH path followed by
+     * a comparison, outside RFC 7644's filter grammar; it means {@code emails[type eq "work" and value eq "…"]}.
+     */
+    private static final java.util.regex.Pattern VALUE_PATH_COMPARISON = java.util.regex.Pattern.compile(
+            "([A-Za-z][\\w:.-]*)\\[([^\\]]*)\\]\\.([A-Za-z]\\w*)\\s+(?i:(eq|ne|co|sw|ew|gt|ge|lt|le)\\s+(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s)]+)|(pr))");
+
     static Filter parse(String filter) {
+        java.util.regex.Matcher m = VALUE_PATH_COMPARISON.matcher(filter);
+        StringBuilder rewritten = new StringBuilder();
+        while (m.find()) {
+            String comparison = m.group(6) != null ? m.group(3) + " pr" : m.group(3) + " " + m.group(4) + " " + m.group(5);
+            m.appendReplacement(rewritten, java.util.regex.Matcher.quoteReplacement(m.group(1) + "[" + m.group(2) + " and " + comparison + "]"));
+        }
+        m.appendTail(rewritten);
         try {
-            return Filter.fromString(filter);
+            return Filter.fromString(rewritten.toString());
         } catch (BadRequestException e) {
             throw ScimError.badRequest(ScimError.INVALID_FILTER, "the filter does not parse: " + e.getMessage());
         }
