@@ -22,7 +22,9 @@ final class Workload {
             "sso.configured.v1", "provisioning.enabled.v1", "provisioning.updated.v1", "provisioning.disabled.v1",
             "scim.enabled.v1", "scim.disabled.v1", "owner.created.v1", "user.provisioned.v1", "user.invited.v1",
             "role.changed.v1", "session.started.v1", "session.ended.v1", "user.deleted.v1", "login.rejected.v1",
-            "api-token.created.v1", "api-token.revoked.v1");
+            "api-token.created.v1", "api-token.revoked.v1", "scim.updated.v1", "scim.token-created.v1", "scim.token-revoked.v1",
+            "scim.group-created.v1", "scim.group-changed.v1", "scim.group-deleted.v1", "user.scim-profile-changed.v1",
+            "user.deactivated.v1", "user.reactivated.v1");
 
     private Workload() {
     }
@@ -56,6 +58,27 @@ final class Workload {
         s.admin().delete(ws + "/provisioning").then().statusCode(200);     // provisioning.disabled
         s.postAcs(s.signedResponse("nobody@example.com", "Analyst")).then().statusCode(403);  // login.rejected
         s.admin().body(Map.of("method", "SCIM")).put(ws + "/provisioning").then().statusCode(200);
+        s.admin().body(Map.of("method", "SCIM", "defaultRole", "Analyst", "roleMappings", Map.of("Sales", "Marketer")))
+                .put(ws + "/provisioning").then().statusCode(200);                                // scim.updated
+        s.admin().post(ws + "/provisioning/scim-token").then().statusCode(201);
+        String scimToken = s.admin().post(ws + "/provisioning/scim-token").then().statusCode(201).extract().path("token");  // token revoked + created
+        String scim = "/scim/v2/" + s.workspaceId;
+        String patchOp = "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":";
+        String zoe = given().auth().oauth2(scimToken).contentType("application/scim+json")
+                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"zoe@example.com\",\"name\":{\"givenName\":\"Zoe\"}}")
+                .post(scim + "/Users").then().statusCode(201).extract().path("id");               // user.provisioned (SCIM) + profile
+        given().auth().oauth2(scimToken).contentType("application/scim+json").body(patchOp + "false}]}")
+                .patch(scim + "/Users/" + zoe).then().statusCode(200);                             // user.deactivated
+        given().auth().oauth2(scimToken).contentType("application/scim+json").body(patchOp + "true}]}")
+                .patch(scim + "/Users/" + zoe).then().statusCode(200);                             // user.reactivated
+        String group = given().auth().oauth2(scimToken).contentType("application/scim+json")
+                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"Sales\",\"members\":[{\"value\":\"" + zoe + "\"}]}")
+                .post(scim + "/Groups").then().statusCode(201).extract().path("id");              // group created, role.changed (SCIM)
+        given().auth().oauth2(scimToken).contentType("application/scim+json")
+                .body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + zoe + "\\\"]\"}]}")
+                .patch(scim + "/Groups/" + group).then().statusCode(200);                          // group changed
+        given().auth().oauth2(scimToken).delete(scim + "/Groups/" + group).then().statusCode(204);
+        given().auth().oauth2(scimToken).delete(scim + "/Users/" + zoe).then().statusCode(204);   // user.deleted (SCIM)
         s.admin().delete(ws + "/provisioning").then().statusCode(200);
         return s;
     }
