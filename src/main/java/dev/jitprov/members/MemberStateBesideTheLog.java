@@ -46,7 +46,15 @@ public class MemberStateBesideTheLog {
     Uni<Void> apply(SqlConnection conn, WorkspaceState workspace, String workspaceId, String memberKey,
                     List<MemberEvent> events, Map<String, String> secrets) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (MemberEvent event : events) {
+        for (int i = 0; i < events.size(); i++) {
+            MemberEvent event = events.get(i);
+            if (event instanceof UserProvisioned e && i + 1 < events.size() && events.get(i + 1) instanceof MemberEvent.ScimProfileChanged p) {
+                // a SCIM creation writes its row once, with the attributes the IdP sent
+                chain = chain.flatMap(ignored -> index(conn, workspaceId, memberKey, e.email(), e.displayName(), e.role(), e.origin(),
+                        e.temporary(), e.at(), p.profile()));
+                i++;
+                continue;
+            }
             chain = chain.flatMap(ignored -> apply(conn, workspace, workspaceId, memberKey, event, secrets));
         }
         return chain;
@@ -55,11 +63,11 @@ public class MemberStateBesideTheLog {
     private Uni<Void> apply(SqlConnection conn, WorkspaceState workspace, String ws, String key, MemberEvent event,
                                   Map<String, String> secrets) {
         if (event instanceof UserProvisioned e) {
-            return index(conn, ws, key, e.email(), e.displayName(), e.role(), e.origin(), e.temporary(), e.at());
+            return index(conn, ws, key, e.email(), e.displayName(), e.role(), e.origin(), e.temporary(), e.at(), null);
         } else if (event instanceof UserInvited e) {
-            return index(conn, ws, key, e.email(), e.displayName(), e.role(), MemberOrigin.INVITE, false, e.at());
+            return index(conn, ws, key, e.email(), e.displayName(), e.role(), MemberOrigin.INVITE, false, e.at(), null);
         } else if (event instanceof OwnerCreated e) {
-            return index(conn, ws, key, e.email(), null, e.role(), MemberOrigin.PASSWORD, false, e.at());
+            return index(conn, ws, key, e.email(), null, e.role(), MemberOrigin.PASSWORD, false, e.at(), null);
         } else if (event instanceof RoleChanged e) {
             return conn.preparedQuery("UPDATE member_index SET role = $3, updated_at = $4 WHERE workspace_id = $1 AND member_key = $2")
                     .execute(Tuple.of(ws, key, e.to(), utc(e.at()))).replaceWithVoid();
@@ -119,15 +127,16 @@ public class MemberStateBesideTheLog {
     }
 
     private Uni<Void> index(SqlConnection conn, String ws, String key, String email, String displayName, String role,
-                            MemberOrigin origin, boolean temporary, java.time.Instant at) {
-        // a new life starts clean: mails on, active, no SCIM attributes of a previous life
+                            MemberOrigin origin, boolean temporary, java.time.Instant at, dev.jitprov.provisioning.ScimProfile scim) {
+        // a new life starts clean: mails on, active, no SCIM attributes of a previous life (only those of this creation)
         return conn.preparedQuery("INSERT INTO member_index (workspace_id, member_key, member_id, email, role, origin, temporary, created_at, "
-                        + "display_name, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
+                        + "display_name, updated_at, scim, external_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $10::text::jsonb, $11) "
+                        + "ON CONFLICT (workspace_id, member_key) DO UPDATE SET "
                         + "email = EXCLUDED.email, role = EXCLUDED.role, origin = EXCLUDED.origin, temporary = EXCLUDED.temporary, created_at = EXCLUDED.created_at, "
-                        + "new_member_mails = true, deactivated = false, display_name = EXCLUDED.display_name, external_id = NULL, scim = NULL, "
-                        + "updated_at = EXCLUDED.updated_at")
+                        + "new_member_mails = true, deactivated = false, display_name = EXCLUDED.display_name, external_id = EXCLUDED.external_id, "
+                        + "scim = EXCLUDED.scim, updated_at = EXCLUDED.updated_at")
                 .execute(Tuple.tuple(java.util.Arrays.asList(ws, key, MemberKeys.memberId(ws, key), email, role, origin.name(), temporary,
-                        utc(at), displayName)))
+                        utc(at), displayName, scim == null ? null : ScimProfileJson.write(scim), scim == null ? null : scim.externalId())))
                 .replaceWithVoid();
     }
 

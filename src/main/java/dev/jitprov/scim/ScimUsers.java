@@ -65,9 +65,12 @@ public class ScimUsers {
     public Uni<ObjectNode> create(Base base, Actor actor, JsonNode body) {
         ScimJson.UserInput input = ScimJson.readUser(body);
         String key = MemberKeys.normalize(input.profile().userName());
-        return members.execute(base.workspaceId(), key, metadata(base, actor),
-                        new MemberCommand.ProvisionScimUser(key, input.profile(), input.active(), actor))
-                .flatMap(outcome -> render(base, outcome.after()));
+        MemberCommand command = new MemberCommand.ProvisionScimUser(key, input.profile(), input.active(), actor);
+        // the workspace the decision read renders the answer (its groups): no second read
+        return members.decide(base.workspaceId(), key, metadata(base, actor), ctx -> new MemberStreams.Decision<>(
+                        MemberDecider.DECIDER.decide(new MemberDecider.Request(ctx.workspace(), command, ctx.otherActiveAdmins(), clock.instant()),
+                                ctx.member()), ctx.workspace()))
+                .map(outcome -> render(base, outcome.result(), memberOf(base.workspaceId(), outcome.after(), clock.instant())));
     }
 
     public Uni<ObjectNode> get(Base base, String id, String attributes, String excluded) {
@@ -96,9 +99,10 @@ public class ScimUsers {
                 throw ScimError.notFound("no user " + id);
             }
             ScimJson.UserInput input = change.apply(memberOf(base.workspaceId(), member, clock.instant()));
-            return new MemberStreams.Decision<Void>(MemberDecider.DECIDER.decide(new MemberDecider.Request(ctx.workspace(),
-                    new MemberCommand.UpdateScimUser(input.profile(), input.active(), actor), ctx.otherActiveAdmins(), clock.instant()), member), null);
-        })).flatMap(outcome -> render(base, outcome.after()));
+            return new MemberStreams.Decision<>(MemberDecider.DECIDER.decide(new MemberDecider.Request(ctx.workspace(),
+                    new MemberCommand.UpdateScimUser(input.profile(), input.active(), actor), ctx.otherActiveAdmins(), clock.instant()), member),
+                    ctx.workspace());
+        })).map(outcome -> render(base, outcome.result(), memberOf(base.workspaceId(), outcome.after(), clock.instant())));
     }
 
     /** The member is deleted (its sessions end, its tokens die) and leaves its groups, in one transaction. */
@@ -131,35 +135,40 @@ public class ScimUsers {
         Tuple countParams = Tuple.tuple(new ArrayList<>(params));
         params.add(size);
         params.add(start - 1);
-        String page = "SELECT " + COLUMNS + " FROM member_index m WHERE " + where + " ORDER BY m.created_at, m.member_key LIMIT $"
-                + (params.size() - 1) + " OFFSET $" + params.size();
-        Uni<Long> total = pool.preparedQuery("SELECT count(*) FROM member_index m WHERE " + where).execute(countParams)
-                .map(rows -> rows.iterator().next().getLong(0));
-        Uni<List<ScimJson.Member>> found = size == 0 ? Uni.createFrom().item(List.of())
-                : pool.preparedQuery(page).execute(Tuple.tuple(params)).map(rows -> {
-                    List<ScimJson.Member> list = new ArrayList<>();
-                    rows.forEach(row -> list.add(memberOf(row)));
-                    return list;
-                });
-        return Uni.combine().all().unis(total, found, workspaces.require(base.workspaceId())).asTuple().map(t -> {
+        // the page carries the total (one round trip); only an empty page past the first asks for it separately
+        String page = "SELECT " + COLUMNS + ", count(*) OVER () AS total FROM member_index m WHERE " + where
+                + " ORDER BY m.created_at, m.member_key LIMIT $" + (params.size() - 1) + " OFFSET $" + params.size();
+        String countSql = "SELECT count(*) FROM member_index m WHERE " + where;
+        Uni<Page> found = pool.preparedQuery(page).execute(Tuple.tuple(params)).flatMap(rows -> {
+            List<ScimJson.Member> list = new ArrayList<>();
+            long total = 0;
+            for (Row row : rows) {
+                list.add(memberOf(row));
+                total = row.getLong("total");
+            }
+            if (!list.isEmpty() || (start == 1 && size > 0)) {
+                return Uni.createFrom().item(new Page(total, list));
+            }
+            return pool.preparedQuery(countSql).execute(countParams).map(counted -> new Page(counted.iterator().next().getLong(0), list));
+        });
+        return Uni.combine().all().unis(found, workspaces.require(base.workspaceId())).asTuple().map(t -> {
             ObjectNode list = JsonNodeFactory.instance.objectNode();
             list.putArray("schemas").add(ScimSchemas.LIST_RESPONSE);
-            list.put("totalResults", t.getItem1());
+            list.put("totalResults", t.getItem1().total());
             list.put("startIndex", start);
-            list.put("itemsPerPage", t.getItem2().size());
+            list.put("itemsPerPage", t.getItem1().members().size());
             ArrayNode resources = list.putArray("Resources");
-            for (ScimJson.Member m : t.getItem2()) {
-                resources.add(ScimAttributes.project(render(base, t.getItem3(), m), attributes, excluded));
+            for (ScimJson.Member m : t.getItem1().members()) {
+                resources.add(ScimAttributes.project(render(base, t.getItem2(), m), attributes, excluded));
             }
             return list;
         });
     }
 
-    // ---- reading ----
-
-    private Uni<ObjectNode> render(Base base, MemberState member) {
-        return workspaces.require(base.workspaceId()).map(ws -> render(base, ws, memberOf(base.workspaceId(), member, clock.instant())));
+    private record Page(long total, List<ScimJson.Member> members) {
     }
+
+    // ---- reading ----
 
     private static ObjectNode render(Base base, WorkspaceState ws, ScimJson.Member m) {
         return ScimJson.user(base.users() + "/" + m.memberId(), m, ws.groupsOf(m.memberId()), base.groups());
