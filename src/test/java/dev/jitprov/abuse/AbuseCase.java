@@ -43,7 +43,13 @@ abstract class AbuseCase {
             "PUT /api/workspaces/{ws}/security", "PUT /api/workspaces/{ws}/notifications",
             "POST /api/workspaces/{ws}/roles", "DELETE /api/workspaces/{ws}/roles/{name}",
             "POST /api/workspaces/{ws}/members", "PUT /api/workspaces/{ws}/members/{id}/role", "DELETE /api/workspaces/{ws}/members/{id}",
-            "DELETE /api/workspaces/{ws}/sessions/{sid}", "POST /api/workspaces/{ws}/saml/inspect");
+            "DELETE /api/workspaces/{ws}/sessions/{sid}", "POST /api/workspaces/{ws}/saml/inspect",
+            "POST /api/workspaces/{ws}/provisioning/scim-token");
+
+    /** The SCIM service provider (issue 18): only the workspace's own live SCIM token opens it, no attacker holds one. */
+    static final List<String> SCIM = List.of("POST /scim/v2/{ws}/Users", "PUT /scim/v2/{ws}/Users/{id}", "PATCH /scim/v2/{ws}/Users/{id}",
+            "DELETE /scim/v2/{ws}/Users/{id}", "POST /scim/v2/{ws}/Groups", "PUT /scim/v2/{ws}/Groups/{id}",
+            "PATCH /scim/v2/{ws}/Groups/{id}", "DELETE /scim/v2/{ws}/Groups/{id}");
 
     /**
      * What any member may do, to itself only (its own new-member mails, R16): refused like the administration API
@@ -75,6 +81,7 @@ abstract class AbuseCase {
         Map<String, Refusal> map = all(WORKSPACE_ADMIN, admin);
         map.putAll(all(MEMBER_SELF_SERVICE, admin));
         map.putAll(all(OPERATOR, operator));
+        map.putAll(all(SCIM, refused(401, null)));
         map.putAll(signInEndpoints());
         map.putAll(all(TWO_FACTOR_FORMS, twoFactorForms));
         map.putAll(all(TWO_FACTOR_API, twoFactorApi));

@@ -87,6 +87,14 @@ final class Victim {
             case "PUT /api/workspaces/{ws}/members/{id}/role" -> spec.contentType(ContentType.JSON).body(Map.of("role", "Admin"));
             case "PUT /api/workspaces/{ws}/notifications" -> spec.contentType(ContentType.JSON).body(Map.of("newMemberMails", "DAILY_DIGEST"));
             case "PUT /api/workspaces/{ws}/notifications/me" -> spec.contentType(ContentType.JSON).body(Map.of("receiveNewMemberMails", false));
+            case "POST /scim/v2/{ws}/Users", "PUT /scim/v2/{ws}/Users/{id}" -> spec.contentType("application/scim+json")
+                    .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"evil@example.com\","
+                            + "\"roles\":[{\"value\":\"Admin\"}]}");
+            case "PATCH /scim/v2/{ws}/Users/{id}", "PATCH /scim/v2/{ws}/Groups/{id}" -> spec.contentType("application/scim+json")
+                    .body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"replace\","
+                            + "\"path\":\"active\",\"value\":false}]}");
+            case "POST /scim/v2/{ws}/Groups", "PUT /scim/v2/{ws}/Groups/{id}" -> spec.contentType("application/scim+json")
+                    .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"Admins\"}");
             case "POST /api/workspaces/{ws}/saml/inspect" -> spec.contentType(ContentType.JSON).body(Map.of("lastRejected", true));
             case "POST /saml/{ws}/acs" -> spec.contentType(ContentType.URLENC).formParam("SAMLResponse", forgedResponse);
             case "POST /api/auth/password" -> spec.contentType(ContentType.JSON)

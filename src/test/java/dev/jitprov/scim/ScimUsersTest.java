@@ -229,6 +229,34 @@ class ScimUsersTest {
         scim.http().delete(scim.base + "/Users/" + id).then().statusCode(409);
     }
 
+    @Test
+    @DisplayName("Issue 18 (G1): only who could grant every role creates the SCIM token, which hands out any role")
+    void theScimTokenCannotBeClimbed() {
+        ScimSetup scim = ScimSetup.enabled("scim-g1", Map.of());
+        String ws = "/api/workspaces/" + scim.ws();
+        scim.scenario.admin().body(Map.of("name", "Security officer", "permissions", List.of("security-settings:manage")))
+                .post(ws + "/roles").then().statusCode(201);
+        String cookie = scim.scenario.signInAfterInvite("sec@example.com", "Security officer");
+        given().cookie("jit_session", cookie).header("X-Requested-With", "jit-console").post(ws + "/provisioning/scim-token")
+                .then().statusCode(403).body("code", equalTo("role_exceeds_caller"));
+        scim.http().get(scim.base + "/Users").then().statusCode(200);
+    }
+
+    @Test
+    @DisplayName("Issue 18 (R17): SCIM changes are in the audit log with actor SCIM")
+    void scimChangesAreAudited() {
+        ScimSetup scim = ScimSetup.enabled("scim-audit", Map.of());
+        String id = createUser(scim, "audrey@example.com", null);
+        scim.http().body(patch("active", false)).patch(scim.base + "/Users/" + id).then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<Map<String, Object>> entries = scim.scenario.admin().queryParam("member", "audrey@example.com")
+                    .get("/api/workspaces/" + scim.ws() + "/audit").then().statusCode(200).extract().path("items");
+            assertThat(entries).extracting(e -> e.get("type") + " " + e.get("actorType")).contains("user.provisioned.v1 SCIM",
+                    "user.scim-profile-changed.v1 SCIM", "user.deactivated.v1 SCIM");
+            assertThat(entries).extracting(e -> (String) e.get("summary")).contains("Member audrey@example.com deactivated by SCIM");
+        });
+    }
+
     static String createUser(ScimSetup scim, String userName, String role) {
         String body = role == null ? userJson(userName) : userJson(userName).replace("\"active\":true", "\"active\":true,\"roles\":[{\"value\":\"" + role + "\"}]");
         return scim.http().body(body).post(scim.base + "/Users").then().statusCode(201).extract().path("id");

@@ -71,7 +71,12 @@ public class ProvisioningResource {
     @Operation(summary = "A new SCIM token, shown once; the previous one stops working (issue 18; security-settings:manage)")
     public Uni<jakarta.ws.rs.core.Response> createScimToken(@Context HttpHeaders headers, @PathParam("ws") String ws) {
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
-                .flatMap(caller -> workspaces.require(ws).flatMap(state -> scimTokens.create(ws, Actor.admin(caller.memberKey()))))
+                .flatMap(caller -> workspaces.require(ws).flatMap(state -> {
+                    // G1: the SCIM token hands out any role of the workspace (a user's roles value), so only who could grant
+                    // every role may create it
+                    state.allRoles().forEach(role -> GrantRules.requireGrantable(caller.grantor(), role));
+                    return scimTokens.create(ws, Actor.admin(caller.memberKey()));
+                }))
                 .map(token -> jakarta.ws.rs.core.Response.status(201)
                         .entity(new ScimTokenView(token, urls.baseUrl() + "/scim/v2/" + ws)).build());
     }
