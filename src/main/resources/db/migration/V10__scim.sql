@@ -20,3 +20,6 @@ CREATE TABLE scim_tokens (
     revoked_at   TIMESTAMPTZ
 );
 CREATE UNIQUE INDEX scim_tokens_live ON scim_tokens (workspace_id) WHERE revoked_at IS NULL;
+
+-- The Members page shows who the IdP deactivated (status stays ACTIVE: the member exists and keeps its role).
+ALTER TABLE members_view ADD COLUMN deactivated BOOLEAN NOT NULL DEFAULT false;

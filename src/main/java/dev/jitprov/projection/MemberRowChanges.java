@@ -44,6 +44,8 @@ final class MemberRowChanges {
         Instant lastSignInAt;
         boolean deleted;
         Instant deletedAt;
+        /** Set by SCIM (issue 18); null in a patch: unchanged. */
+        Boolean deactivated;
         long lastPosition;
 
         Change(String workspaceId, String memberKey, boolean created) {
@@ -96,6 +98,21 @@ final class MemberRowChanges {
             // the latest start wins, as greatest() in SQL (a session started earlier but applied later)
             change.lastSignInAt = latest(change.lastSignInAt, e.startedAt());
             change.lastPosition = event.position();
+        } else if (payload instanceof dev.jitprov.provisioning.MemberEvent.ScimProfileChanged e) {
+            Change change = changeOf(id, event);
+            dev.jitprov.provisioning.ScimProfile p = e.profile();
+            if (p.email() != null && !p.email().isBlank()) {
+                change.email = p.email().strip();
+            }
+            if (p.shownName() != null) {
+                change.displayName = p.shownName();
+            }
+            change.lastPosition = event.position();
+        } else if (payload instanceof dev.jitprov.provisioning.MemberEvent.UserDeactivated
+                || payload instanceof dev.jitprov.provisioning.MemberEvent.UserReactivated) {
+            Change change = changeOf(id, event);
+            change.deactivated = payload instanceof dev.jitprov.provisioning.MemberEvent.UserDeactivated;
+            change.lastPosition = event.position();
         } else if (payload instanceof UserDeleted e) {
             Change change = changeOf(id, event);
             change.deleted = true;
@@ -119,6 +136,7 @@ final class MemberRowChanges {
         row.origin = origin;
         row.temporary = temporary;
         row.createdAt = createdAt;
+        row.deactivated = false;
         row.lastPosition = event.position();
         changes.put(id, row);
     }

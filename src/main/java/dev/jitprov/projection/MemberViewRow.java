@@ -61,6 +61,9 @@ public class MemberViewRow extends PanacheEntityBase {
 
     public String status;
 
+    /** The IdP deactivated the member through SCIM (issue 18). */
+    public boolean deactivated;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

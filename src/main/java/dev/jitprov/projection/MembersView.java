@@ -26,7 +26,7 @@ public class MembersView {
 
     /** A member as listed. {@code displayName} and {@code lastSignInAt} are nullable. */
     public record MemberItem(UUID id, String memberKey, String email, String displayName, String role, String origin,
-                             boolean temporary, String status, Instant createdAt, Instant lastSignInAt) {
+                             boolean temporary, String status, Instant createdAt, Instant lastSignInAt, boolean deactivated) {
     }
 
     /**
@@ -118,7 +118,7 @@ public class MembersView {
 
     private static MemberItem toItem(MemberViewRow row) {
         return new MemberItem(row.memberId, row.memberKey, row.email, row.displayName, row.role, row.origin, row.temporary, row.status,
-                row.createdAt, row.lastSignInAt);
+                row.createdAt, row.lastSignInAt, row.deactivated);
     }
 
     /** The search text is literal: % and _ typed by the admin match themselves. */

@@ -299,7 +299,38 @@
       var maps = Object.keys(p.roleMappings || {}).map(function (k) { return k + ' → ' + p.roleMappings[k]; });
       row('Role mappings', maps.length ? maps.join(', ') : 'none');
     }
+    if (p.scimEnabled) {
+      row('Default role', p.defaultRole || 'Analyst');
+      var groups = Object.keys(p.roleMappings || {}).map(function (k) { return k + ' → ' + p.roleMappings[k]; });
+      row('Group role mappings', groups.length ? groups.join(', ') : 'none');
+      row('SCIM base URL (paste into the IdP)', p.scimBaseUrl);
+      row('SCIM token', p.scimTokenIssued ? 'created (shown once; rotate to get a new one)' : 'none yet');
+    }
     summary.appendChild(dl);
+    if (p.scimEnabled) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.id = 'scim-token-create';
+      button.className = 'secondary';
+      button.textContent = p.scimTokenIssued ? 'Rotate SCIM token' : 'Create SCIM token';
+      var shown = document.createElement('p');
+      shown.id = 'scim-token-shown';
+      button.addEventListener('click', function () {
+        api('POST', wsPath('/provisioning/scim-token')).then(function (r) {
+          shown.textContent = '';
+          var note = document.createElement('span');
+          note.textContent = 'Copy it now, it is not shown again: ';
+          var code = document.createElement('code');
+          code.id = 'scim-token-value';
+          code.textContent = r.body.token;
+          shown.appendChild(note);
+          shown.appendChild(code);
+          showMessage('provisioning-message', p.scimTokenIssued ? 'SCIM token rotated: the previous one no longer works' : 'SCIM token created');
+        }).catch(function (err) { showError('provisioning-error', err); });
+      });
+      summary.appendChild(button);
+      summary.appendChild(shown);
+    }
   }
 
   function openJitForm(current) {
@@ -432,6 +463,7 @@
       var badges = document.createElement('span');
       badges.appendChild(badge(m.origin === 'INVITE' ? 'Invited' : m.origin, 'origin origin-' + String(m.origin).toLowerCase()));
       if (m.temporary) { badges.appendChild(badge('Temporary · ' + timeLeft(m), 'temporary')); }
+      if (m.deactivated) { badges.appendChild(badge('Deactivated by the IdP', 'deactivated')); }
       cell(tr, badges);
       var select = document.createElement('select');
       select.className = 'member-role';

@@ -232,6 +232,17 @@ class ConsoleTest {
         browser.open("/console/security");
         browser.until(d -> browser.byId("provisioning-toggle").isSelected());
         assertThat(browser.byId("provisioning-summary").getAttribute("data-method")).isEqualTo("SCIM");
+        // Issue 18: the SCIM base URL to paste into the IdP, and the token shown once; a rotation kills the previous one.
+        browser.textContains("provisioning-summary", "/scim/v2/" + s.workspaceId);
+        browser.click("scim-token-create");
+        browser.until(d -> browser.byId("scim-token-value").getText().startsWith("scim_"));
+        String shownToken = browser.byId("scim-token-value").getText();
+        io.restassured.RestAssured.given().auth().oauth2(shownToken).get("/scim/v2/" + s.workspaceId + "/Users").then().statusCode(200);
+        browser.open("/console/security");
+        browser.click("scim-token-create");
+        browser.textContains("provisioning-message", "previous one no longer works");
+        io.restassured.RestAssured.given().auth().oauth2(shownToken).get("/scim/v2/" + s.workspaceId + "/Users").then().statusCode(401);
+        browser.screenshot("scim-token");
 
         // 2FA and firewall: a bad CIDR is refused next to the form; a good setting is saved.
         browser.type("ip-allow-list", "10.0.0.0/99");

@@ -88,7 +88,9 @@ class ScimUsersTest {
         assertThat(events.member(scim.ws(), "alice@example.com")).extracting(EventLog.Entry::type).contains("role.changed.v1");
 
         UserResource patched = client.modifyRequest("Users", created.getId()).replaceValue("name.familyName", "Pleasance")
-                .invoke(UserResource.class);
+                .replaceValue("emails[type eq \"work\"].value", "alice.liddell@example.com").invoke(UserResource.class);
+        assertThat(scim.scenario.member("alice.liddell@example.com")).as("the Members page follows the IdP's e-mail and name")
+                .containsEntry("displayName", "Alice L.");
         assertThat(patched.getName().getFamilyName()).isEqualTo("Pleasance");
         assertThat(patched.getDisplayName()).isEqualTo("Alice L.");
 
@@ -118,6 +120,8 @@ class ScimUsersTest {
                 .body(containsString("member_deactivated"));
         assertThat(events.member(scim.ws(), "dora@example.com")).extracting(EventLog.Entry::type)
                 .containsSubsequence("session.started.v1", "session.ended.v1", "user.deactivated.v1");
+        assertThat(scim.scenario.member("dora@example.com")).as("the Members page").containsEntry("deactivated", true)
+                .containsEntry("origin", "SCIM").containsEntry("status", "ACTIVE");
 
         scim.http().body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],"
                         + "\"Operations\":[{\"op\":\"replace\",\"value\":{\"active\":true}}]}")

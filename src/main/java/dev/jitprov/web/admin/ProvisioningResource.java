@@ -38,14 +38,14 @@ public class ProvisioningResource {
     public record ProvisioningView(ProvisioningMethod method, boolean jitEnabled, boolean scimEnabled, boolean ssoConfigured,
                                    boolean ssoActive, String defaultRole, boolean updateUserRole, boolean deleteAtSessionEnd,
                                    String roleAttribute, MultiValuePolicy multiValuePolicy, boolean strictRole,
-                                   Map<String, String> roleMappings) {
+                                   Map<String, String> roleMappings, String scimBaseUrl, boolean scimTokenIssued) {
 
-        static ProvisioningView of(WorkspaceState ws) {
+        static ProvisioningView of(WorkspaceState ws, String scimBaseUrl) {
             ProvisioningConfig c = ws.provisioning();
             ProvisioningMethod method = ws.jitEnabled() ? ProvisioningMethod.JIT : ws.scimEnabled() ? ProvisioningMethod.SCIM : ProvisioningMethod.NONE;
             return new ProvisioningView(method, ws.jitEnabled(), ws.scimEnabled(), ws.ssoConfigured(), ws.ssoActive(),
                     c.defaultRole(), c.updateUserRole(), c.deleteAtSessionEnd(), c.roleAttribute(), c.multiValuePolicy(),
-                    c.strictRole(), c.roleMappings());
+                    c.strictRole(), c.roleMappings(), scimBaseUrl, ws.scimTokenId() != null);
         }
     }
 
@@ -78,7 +78,7 @@ public class ProvisioningResource {
                     return scimTokens.create(ws, Actor.admin(caller.memberKey()));
                 }))
                 .map(token -> jakarta.ws.rs.core.Response.status(201)
-                        .entity(new ScimTokenView(token, urls.baseUrl() + "/scim/v2/" + ws)).build());
+                        .entity(new ScimTokenView(token, scimBase(ws))).build());
     }
 
     @GET
@@ -86,7 +86,7 @@ public class ProvisioningResource {
     public Uni<ProvisioningView> get(@Context HttpHeaders headers, @PathParam("ws") String ws) {
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
                 .flatMap(caller -> workspaces.require(ws))
-                .map(ProvisioningView::of);
+                .map(state -> ProvisioningView.of(state, scimBase(ws)));
     }
 
     @PUT
@@ -109,7 +109,7 @@ public class ProvisioningResource {
                     }
                     return workspaces.execute(ws, command, UUID.randomUUID().toString());
                 }))
-                .map(result -> ProvisioningView.of(result.after()));
+                .map(result -> ProvisioningView.of(result.after(), scimBase(ws)));
     }
 
     @DELETE
@@ -118,7 +118,12 @@ public class ProvisioningResource {
         return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
                 .flatMap(caller -> workspaces.require(ws).flatMap(state -> workspaces.execute(ws,
                         new WorkspaceCommand.DisableProvisioning(Actor.admin(caller.memberKey())), UUID.randomUUID().toString())))
-                .map(result -> ProvisioningView.of(result.after()));
+                .map(result -> ProvisioningView.of(result.after(), scimBase(ws)));
+    }
+
+    /** The base URL an admin pastes into the IdP (docs/scim.md). */
+    private String scimBase(String ws) {
+        return urls.baseUrl() + "/scim/v2/" + ws;
     }
 
     static WorkspaceCommand toCommand(ProvisioningRequest request, Actor actor) {
