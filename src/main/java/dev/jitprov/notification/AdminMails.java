@@ -21,9 +21,11 @@ public class AdminMails {
 
     /** Members created by JIT in one window or one day: {@code count} in all, the first of them listed, {@code more} not. */
     public static native MailTemplateInstance memberSummary(String workspace, int count, java.util.List<DigestEntry> members, int more,
-                                                            String link, boolean digest);
+                                                            String link, boolean digest, String method);
 
     public static native MailTemplateInstance twoFactorLocked(String workspace, String member, int failures, String until, String at);
 
-    public static native MailTemplateInstance memberProvisioned(String workspace, String email, String role, boolean temporary, String at, String link);
+    /** {@code scim}: created by the IdP through SCIM (issue 18), not at a first sign-in. */
+    public static native MailTemplateInstance memberProvisioned(String workspace, String email, String role, boolean temporary, String at,
+                                                                String link, boolean scim);
 }

@@ -131,7 +131,8 @@ public class AdminNotifier {
             for (Notified n : toQueue) {
                 if (n.event() instanceof UserProvisioned e) {
                     newMembers.computeIfAbsent(n.envelope().workspace(), ws -> new ArrayList<>())
-                            .add(new NewMemberMailQueue.NewMember(n.envelope().id(), e.email(), e.role(), e.temporary(), format(e.at())));
+                            .add(new NewMemberMailQueue.NewMember(n.envelope().id(), e.email(), e.role(), e.temporary(), format(e.at()),
+                                    e.origin().name()));
                 } else {
                     queueConfigurationMail(writes, loaded.get(n.envelope().workspace()), n.envelope(), n.event(), now);
                 }

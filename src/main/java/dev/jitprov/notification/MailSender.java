@@ -217,10 +217,13 @@ public class MailSender {
             case JIT_DISABLED:
                 return AdminMails.jitDisabled(workspace, p.getString("actor"), p.getString("at"))
                         .subject("JIT provisioning disabled for " + workspace);
-            case MEMBER_PROVISIONED:
+            case MEMBER_PROVISIONED: {
+                // rows written before issue 18 carry no origin: they were all JIT
+                String origin = p.getString("origin", "JIT");
                 return AdminMails.memberProvisioned(workspace, p.getString("email"), p.getString("role"),
-                        p.getBoolean("temporary", false), p.getString("at"), membersLink())
+                        p.getBoolean("temporary", false), p.getString("at"), membersLink(origin), "SCIM".equals(origin))
                         .subject("New member " + p.getString("email") + " in " + workspace);
+            }
             case TWO_FACTOR_LOCKED:
                 return AdminMails.twoFactorLocked(workspace, p.getString("member"), p.getInteger("failures", 0),
                                 p.getString("until"), p.getString("at"))
@@ -228,24 +231,30 @@ public class MailSender {
             case MEMBER_BATCH:
             case MEMBER_DIGEST:
                 List<DigestEntry> entries = new ArrayList<>();
+                java.util.Set<String> origins = new java.util.TreeSet<>();
                 p.getJsonArray("members").forEach(item -> {
                     JsonObject m = item instanceof JsonObject o ? o : JsonObject.mapFrom(item);
                     entries.add(new DigestEntry(m.getString("email"), m.getString("role"), m.getBoolean("temporary", false), m.getString("at")));
+                    origins.add(m.getString("origin", "JIT"));
                 });
+                // one method at a time in a workspace; a switch inside one window names both
+                String only = origins.size() == 1 ? origins.iterator().next() : null;
+                String method = only == null ? "Just-in-Time and SCIM provisioning" : only.equals("SCIM") ? "SCIM provisioning" : "Just-in-Time provisioning";
                 // rows of the previous release list every member and carry no count
                 int count = p.getInteger("count", entries.size());
                 boolean digest = mail.kind() == MailKind.MEMBER_DIGEST;
-                return AdminMails.memberSummary(workspace, count, entries, Math.max(0, count - entries.size()), membersLink(), digest)
+                return AdminMails.memberSummary(workspace, count, entries, Math.max(0, count - entries.size()), membersLink(only), digest, method)
                         .subject(digest ? "New members in " + workspace + ": " + count
-                                : count + (count == 1 ? " new member" : " new members") + " provisioned by JIT in " + workspace);
+                                : count + (count == 1 ? " new member" : " new members") + " provisioned by " + (only == null ? "JIT and SCIM" : only)
+                                + " in " + workspace);
             default:
                 throw new IllegalStateException("unknown mail kind " + mail.kind());
         }
     }
 
-    /** The console's Members page, filtered on members created by JIT. */
-    private String membersLink() {
-        return urls.baseUrl() + "/console/members?origin=JIT";
+    /** The console's Members page, filtered on the members' origin (JIT or SCIM) when there is one. */
+    private String membersLink(String origin) {
+        return urls.baseUrl() + "/console/members" + (origin == null ? "" : "?origin=" + origin);
     }
 
     private static PendingMail toMail(Row row) {

@@ -36,10 +36,10 @@ final class NewMemberMailQueue {
     /** Members listed by name in one summary mail; the rest are counted. */
     static final int LISTED = 20;
 
-    /** One member created by JIT. */
-    record NewMember(UUID eventId, String email, String role, boolean temporary, String at) {
+    /** One member created by JIT or SCIM ({@code origin}). */
+    record NewMember(UUID eventId, String email, String role, boolean temporary, String at, String origin) {
         JsonObject toJson() {
-            return new JsonObject().put("email", email).put("role", role).put("temporary", temporary).put("at", at);
+            return new JsonObject().put("email", email).put("role", role).put("temporary", temporary).put("at", at).put("origin", origin);
         }
     }
 

@@ -130,7 +130,7 @@ class MailAtScaleTest {
                         + "SELECT gen_random_uuid(), 'backlog-' || i || '@example.com', $1, 'MEMBER_BATCH', $2, 'PENDING', 1, now() - interval '1 minute', now() "
                         + "FROM generate_series(1, $3) AS i")
                 .execute(Tuple.of(backlogWs, NewMemberMailQueue.summary(backlogWs, List.of(new NewMemberMailQueue.NewMember(UUID.randomUUID(),
-                        "someone@example.com", "Analyst", false, "2026-12-01T00:00:00Z"))), backlog))
+                        "someone@example.com", "Analyst", false, "2026-12-01T00:00:00Z", "JIT"))), backlog))
                 .await().indefinitely();
 
         Scenario jit = Scenario.withJit("r16-fair-" + UUID.randomUUID().toString().substring(0, 6), Map.of());

@@ -261,6 +261,18 @@ class ScimUsersTest {
         });
     }
 
+    @Test
+    @DisplayName("Issue 18 (R16): the admins are told of a member the IdP created through SCIM, as for JIT")
+    void adminsAreToldOfScimMembers() throws Exception {
+        ScimSetup scim = ScimSetup.enabled("scim-mail", Map.of());
+        createUser(scim, "mia@example.com", null);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                !dev.jitprov.support.Mails.to(scim.scenario.ownerEmail, "New member mia@example.com").isEmpty());
+        jakarta.mail.internet.MimeMessage mail = dev.jitprov.support.Mails.to(scim.scenario.ownerEmail, "New member mia@example.com").get(0);
+        String body = String.valueOf(mail.getContent() instanceof jakarta.mail.Multipart m ? m.getBodyPart(0).getContent() : mail.getContent());
+        assertThat(body).contains("through SCIM provisioning").contains("/console/members?origin=SCIM").doesNotContain("signed in for the first time");
+    }
+
     static String createUser(ScimSetup scim, String userName, String role) {
         String body = role == null ? userJson(userName) : userJson(userName).replace("\"active\":true", "\"active\":true,\"roles\":[{\"value\":\"" + role + "\"}]");
         return scim.http().body(body).post(scim.base + "/Users").then().statusCode(201).extract().path("id");
