@@ -24,12 +24,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class MembersView {
 
-    private final org.hibernate.reactive.mutiny.Mutiny.SessionFactory sessionFactory;
-
-    public MembersView(org.hibernate.reactive.mutiny.Mutiny.SessionFactory sessionFactory) {
-        this.sessionFactory = sessionFactory;
-    }
-
     /** A member as listed. {@code displayName} and {@code lastSignInAt} are nullable. */
     public record MemberItem(UUID id, String memberKey, String email, String displayName, String role, String origin,
                              boolean temporary, String status, Instant createdAt, Instant lastSignInAt, boolean deactivated) {
@@ -103,35 +97,23 @@ public class MembersView {
             where.append(" and temporary = :temporary");
             params.and("temporary", filter.temporary());
         }
-        String orderBy = PROPERTIES.get(filter.sortColumn()) + (filter.descending() ? " desc" : " asc") + " nulls last, memberKey";
-        Map<String, Object> bound = params.map();
-        boolean search = filter.query() != null;
-        // The count and the page each take 10-20 ms at 100,000 members (counting the matches, skipping to a deep page):
-        // run one after the other they add up; each in its own session (its own connection) they overlap.
-        Uni<Long> total = inOwnSession(search, session -> bind(session.createSelectionQuery(
-                "select count(*) from MemberViewRow where " + where, Long.class), bound).getSingleResult());
-        Uni<java.util.List<MemberViewRow>> rows = inOwnSession(search, session -> bind(session.createSelectionQuery(
-                        "from MemberViewRow where " + where + " order by " + orderBy, MemberViewRow.class), bound)
-                .setFirstResult((page.page() - 1) * page.size()).setMaxResults(page.size()).getResultList());
-        return Uni.combine().all().unis(total, rows).asTuple()
-                .map(t -> page.page(t.getItem2().stream().map(MembersView::toItem).toList(), t.getItem1()));
+        Sort sort = Sort.by(PROPERTIES.get(filter.sortColumn()), filter.descending() ? Sort.Direction.Descending : Sort.Direction.Ascending,
+                Sort.NullPrecedence.NULLS_LAST).and("memberKey");
+        if (filter.query() == null) {
+            return Panache.withSession(() -> countAndPage(where.toString(), sort, params, page));
+        }
+        // A search's matches are few, but a cached (generic) plan cannot know it: it would walk the sort's index and
+        // filter every member. Planned with the text itself, the trigram indexes find the matches and only they are
+        // sorted (250 ms -> a few ms at 100,000 members). SET LOCAL needs a transaction and ends with it.
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("SET LOCAL plan_cache_mode = force_custom_plan").executeUpdate())
+                .flatMap(ignored -> countAndPage(where.toString(), sort, params, page)));
     }
 
-    /**
-     * Work in a session of its own, closed after. A search's matches are few, but a cached (generic) plan cannot know it:
-     * it would walk the sort's index and filter every member. Planned with the text itself, the trigram indexes find the
-     * matches and only they are sorted (250 ms -> a few ms at 100,000 members). SET LOCAL needs a transaction and ends with it.
-     */
-    private <T> Uni<T> inOwnSession(boolean search, java.util.function.Function<org.hibernate.reactive.mutiny.Mutiny.Session, Uni<T>> work) {
-        return sessionFactory.openSession().flatMap(session -> (search
-                ? session.withTransaction(tx -> session.createNativeQuery("SET LOCAL plan_cache_mode = force_custom_plan").executeUpdate()
-                        .flatMap(ignored -> work.apply(session)))
-                : work.apply(session)).eventually(session::close));
-    }
-
-    private static <Q extends org.hibernate.reactive.mutiny.Mutiny.SelectionQuery<?>> Q bind(Q query, Map<String, Object> params) {
-        params.forEach(query::setParameter);
-        return query;
+    private static Uni<PageRequest.Page<MemberItem>> countAndPage(String where, Sort sort, Parameters params, PageRequest page) {
+        PanacheQuery<MemberViewRow> query = MemberViewRow.find(where, sort, params);
+        return query.count().flatMap(total -> query.page(Page.of(page.page() - 1, page.size())).list()
+                .map(rows -> page.page(rows.stream().map(MembersView::toItem).toList(), total)));
     }
 
     private static MemberItem toItem(MemberViewRow row) {
