@@ -40,7 +40,7 @@ public final class MemberDecider {
 
     /** Session end reasons a caller may request; MEMBER_DELETED and ACCESS_REVOKED are consequences. */
     private static final Set<SessionEndReason> REQUESTABLE =
-            EnumSet.of(SessionEndReason.LOGOUT, SessionEndReason.FORCE_LOGOUT, SessionEndReason.EXPIRED);
+            EnumSet.of(SessionEndReason.LOGOUT, SessionEndReason.FORCE_LOGOUT, SessionEndReason.EXPIRED, SessionEndReason.IDP_LOGOUT);
 
     private MemberDecider() {
     }
@@ -163,7 +163,7 @@ public final class MemberDecider {
     private static List<MemberEvent> endSession(MemberState member, EndSession c, Instant now) {
         if (c.reason() == null || !REQUESTABLE.contains(c.reason())) {
             throw unprocessable(ErrorCodes.INVALID_SESSION_END_REASON,
-                    "a session can be ended by LOGOUT, FORCE_LOGOUT or EXPIRED");
+                    "a session can be ended by LOGOUT, FORCE_LOGOUT, EXPIRED or IDP_LOGOUT");
         }
         if (!member.isMember() || member.session(c.sessionId()).isEmpty()) {
             throw notFound(ErrorCodes.SESSION_NOT_FOUND, "no active session '" + c.sessionId() + "'");

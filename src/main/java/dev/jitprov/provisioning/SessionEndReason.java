@@ -4,5 +4,7 @@ package dev.jitprov.provisioning;
 public enum SessionEndReason {
     LOGOUT, FORCE_LOGOUT, EXPIRED, MEMBER_DELETED, ACCESS_REVOKED, ROLE_CHANGED,
     /** The IdP deactivated the member through SCIM ({@code active:false}, issue 18). */
-    MEMBER_DEACTIVATED
+    MEMBER_DEACTIVATED,
+    /** The IdP ended the member's session with a SAML LogoutRequest (Single Logout, issue 19). */
+    IDP_LOGOUT
 }

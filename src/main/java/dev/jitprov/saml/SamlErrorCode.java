@@ -41,7 +41,11 @@ public enum SamlErrorCode {
     ISSUE_INSTANT_IN_FUTURE("issue_instant_in_future", "The sign-in response is dated in the future. Ask your administrator to check the identity provider's clock."),
     AUTHN_STATEMENT_MISSING("authn_statement_missing", "The assertion does not say how you signed in. Ask your administrator to check the identity provider."),
     NAME_ID_MISSING("name_id_missing", "The assertion has no user identifier (NameID). Ask your administrator to configure a NameID at the identity provider."),
-    REPLAYED_ASSERTION("replayed_assertion", "This sign-in response was already used. Please sign in again.");
+    REPLAYED_ASSERTION("replayed_assertion", "This sign-in response was already used. Please sign in again."),
+    // Single Logout (issue 19)
+    NOT_A_LOGOUT_REQUEST("not_a_logout_request", "The message is not a SAML 2.0 LogoutRequest. Ask your administrator to check the identity provider's logout URL."),
+    REPLAYED_REQUEST("replayed_request", "This logout request was already used."),
+    SLO_NOT_CONFIGURED("slo_not_configured", "Single sign-on is not configured for this workspace.");
 
     private final String code;
     private final String message;

@@ -107,7 +107,9 @@ public class SamlSignIn {
         // The replay claim (SPEC §4.11) commits with the sign-in, in one transaction.
         SignInOutcome replayed = new SignInOutcome.Rejected(SamlErrorCode.REPLAYED_ASSERTION.code(), SamlErrorCode.REPLAYED_ASSERTION.message());
         return members.decideIfAdmitted(ws, memberKey, metadata,
-                conn -> replayCache.claim(conn, ws, principal.assertionId(), principal.assertionNotOnOrAfter()), replayed, ctx -> {
+                conn -> replayCache.claim(conn, ws, principal.assertionId(), principal.assertionNotOnOrAfter())
+                        .flatMap(claimed -> claimed ? rememberForLogout(conn, ws, memberKey, sessionId, principal, now) : Uni.createFrom().item(false)),
+                replayed, ctx -> {
             SignInOutcome outcome = SignInDecider.decide(ctx.workspace(), ctx.member(), signIn, ctx.otherActiveAdmins());
             return new MemberStreams.Decision<>(outcome instanceof SignInOutcome.Accepted accepted ? accepted.events() : List.of(), outcome);
         }).flatMap(done -> {
@@ -120,6 +122,20 @@ public class SamlSignIn {
             return refuse(ws, rejected.code(), rejected.detail(), principal.nameId(), report.responseId(), report.issuer(),
                     samlResponse, 403, correlationId, clientAddress);
         });
+    }
+
+    /**
+     * The IdP's NameID and SessionIndex of this sign-in, for its LogoutRequests (issue 19), written in the sign-in's
+     * transaction; if the decision refuses, no live session ever matches the row.
+     */
+    private static Uni<Boolean> rememberForLogout(io.vertx.mutiny.sqlclient.SqlConnection conn, String ws, String memberKey, UUID sessionId,
+                                                  SamlPrincipal principal, Instant now) {
+        return conn.preparedQuery("INSERT INTO saml_sessions (session_id, workspace_id, member_key, name_id, name_id_format, session_index, expires_at) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.tuple(java.util.Arrays.asList(sessionId, ws, memberKey, principal.nameId(),
+                        principal.nameIdFormat(), principal.sessionIndex(),
+                        java.time.OffsetDateTime.ofInstant(now.plus(java.time.Duration.ofDays(1)), java.time.ZoneOffset.UTC))))
+                .replaceWith(true);
     }
 
     private Uni<Result> refuse(String ws, String code, String message, String nameId, String responseId, String issuer,
@@ -164,7 +180,7 @@ public class SamlSignIn {
                 .replaceWithVoid();
     }
 
-    private static boolean isMalformed(SamlErrorCode error) {
+    static boolean isMalformed(SamlErrorCode error) {
         return error == SamlErrorCode.BODY_TOO_LARGE || error == SamlErrorCode.INVALID_BASE64
                 || error == SamlErrorCode.MALFORMED_XML || error == SamlErrorCode.DOCTYPE_FORBIDDEN;
     }

@@ -18,12 +18,27 @@ public final class SpMetadata {
      * @param encryptionCertOrNull the SP certificate IdPs should encrypt assertions to, or {@code null}
      */
     public static String render(SpSettings sp, X509Certificate encryptionCertOrNull) {
+        return render(sp, java.util.List.of(), null, encryptionCertOrNull);
+    }
+
+    /**
+     * @param signing the SP's signing certificates (the active one, and the next one during a rollover; issue 19)
+     * @param sloUrl  this workspace's Single Logout URL (HTTP-Redirect and HTTP-POST), or {@code null}
+     */
+    public static String render(SpSettings sp, java.util.List<X509Certificate> signing, String sloUrl, X509Certificate encryptionCertOrNull) {
         StringBuilder xml = new StringBuilder(1024);
         xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append("<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"")
                 .append(escape(sp.entityId())).append("\">\n")
                 .append("  <md:SPSSODescriptor AuthnRequestsSigned=\"false\" WantAssertionsSigned=\"true\"")
                 .append(" protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n");
+        for (X509Certificate certificate : signing) {
+            xml.append("    <md:KeyDescriptor use=\"signing\">\n")
+                    .append("      <ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>")
+                    .append(base64(certificate))
+                    .append("</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n")
+                    .append("    </md:KeyDescriptor>\n");
+        }
         if (encryptionCertOrNull != null) {
             xml.append("    <md:KeyDescriptor use=\"encryption\">\n")
                     .append("      <ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>")
@@ -33,6 +48,12 @@ public final class SpMetadata {
                     .append("      <md:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#aes256-cbc\"/>\n")
                     .append("      <md:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p\"/>\n")
                     .append("    </md:KeyDescriptor>\n");
+        }
+        if (sloUrl != null) {
+            xml.append("    <md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"")
+                    .append(escape(sloUrl)).append("\"/>\n")
+                    .append("    <md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"")
+                    .append(escape(sloUrl)).append("\"/>\n");
         }
         xml.append("    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>\n")
                 .append("    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>\n")

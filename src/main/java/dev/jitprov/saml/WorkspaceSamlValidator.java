@@ -26,12 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public class WorkspaceSamlValidator {
 
     private final SamlResponseValidator validator;
+    private final SamlPolicy policy;
+    private final Clock clock;
     private final ServiceUrls urls;
     private final Map<List<String>, List<X509Certificate>> parsedCertificates = new ConcurrentHashMap<>();
 
     public WorkspaceSamlValidator(Clock clock, SamlConfig config, ServiceUrls urls) {
-        this.validator = new SamlResponseValidator(clock,
-                new SamlPolicy(config.clockSkew(), config.maxIssueInstantAge(), config.maxBodyBytes()));
+        this.policy = new SamlPolicy(config.clockSkew(), config.maxIssueInstantAge(), config.maxBodyBytes());
+        this.validator = new SamlResponseValidator(clock, policy);
+        this.clock = clock;
         this.urls = urls;
     }
 
@@ -45,6 +48,36 @@ public class WorkspaceSamlValidator {
         SpSettings sp = sp(workspace.workspaceId());
         return Uni.createFrom().item(() -> validator.validate(samlResponse, sp, idp, expectedInResponseTo))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** The IdP's LogoutRequest on either binding (issue 19), verified on a worker thread like a Response. */
+    public Uni<LogoutRequestVerifier.VerifiedLogout> verifyLogout(WorkspaceState workspace, String rawQueryOrNull, String postedOrNull) {
+        SsoSettings sso = workspace.sso();
+        IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(), null, null);
+        String sloUrl = urls.sloUrl(workspace.workspaceId());
+        return Uni.createFrom().item(() -> {
+            try {
+                return postedOrNull != null
+                        ? LogoutRequestVerifier.verifyPost(postedOrNull, idp, sloUrl, clock.instant(), policy)
+                        : LogoutRequestVerifier.verifyRedirect(rawQueryOrNull, idp, sloUrl, clock.instant(), policy);
+            } catch (CheckFailure failure) {
+                throw new LogoutRefused(failure.error(), failure.detail());
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** A LogoutRequest that failed verification: nothing is ended. */
+    public static final class LogoutRefused extends RuntimeException {
+        private final SamlErrorCode error;
+
+        LogoutRefused(SamlErrorCode error, String detail) {
+            super(error.code() + ": " + detail, null, false, false);
+            this.error = error;
+        }
+
+        public SamlErrorCode error() {
+            return error;
+        }
     }
 
     private List<X509Certificate> certificates(List<String> pems) {

@@ -29,6 +29,11 @@ public class ServiceUrls {
         return baseUrl() + "/saml/" + workspaceId + "/acs";
     }
 
+    /** Where IdPs send LogoutRequests and LogoutResponses, on both bindings (issue 19). */
+    public String sloUrl(String workspaceId) {
+        return baseUrl() + "/saml/" + workspaceId + "/slo";
+    }
+
     public String spEntityId(String workspaceId) {
         return baseUrl() + "/saml/" + workspaceId + "/metadata";
     }

@@ -72,6 +72,8 @@ abstract class AbuseCase {
         Map<String, Refusal> map = new java.util.HashMap<>();
         map.put("POST /saml/{ws}/acs", refused(403, "invalid_signature"));
         map.put("POST /api/auth/password", refused(401, "invalid_credentials"));
+        // issue 19: a LogoutRequest for the owner signed by a key the workspace does not trust ends nothing
+        map.put("POST /saml/{ws}/slo", refused(403, "invalid_signature"));
         map.put("POST /logout", refused(303, null));
         return map;
     }

@@ -97,6 +97,9 @@ final class Victim {
                     .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"Admins\"}");
             case "POST /api/workspaces/{ws}/saml/inspect" -> spec.contentType(ContentType.JSON).body(Map.of("lastRejected", true));
             case "POST /saml/{ws}/acs" -> spec.contentType(ContentType.URLENC).formParam("SAMLResponse", forgedResponse);
+            case "POST /saml/{ws}/slo" -> spec.contentType(ContentType.URLENC).formParam("SAMLRequest", new dev.jitprov.saml.LogoutRequestBuilder(
+                    scenario.idp.entityId(), Scenario.BASE_URL + "/saml/" + ws + "/slo", dev.jitprov.saml.TestCredentials.rsa("mallory", 2048))
+                    .nameId(scenario.ownerEmail).posted());
             case "POST /api/auth/password" -> spec.contentType(ContentType.JSON)
                     .body(Map.of("workspace", ws, "email", scenario.ownerEmail, "password", "guessed wrong"));
             case "POST /api/2fa/enroll", "POST /api/2fa/verify" -> spec.contentType(ContentType.JSON).body(Map.of("code", "000000"));

@@ -49,9 +49,14 @@ public class AcsResource {
     private final Firewall firewall;
     private final AcsGuard guard;
     private final java.time.Clock clock;
+    private final dev.jitprov.saml.SpKeys spKeys;
+    private final dev.jitprov.workspace.ServiceUrls urls;
 
     public AcsResource(Workspaces workspaces, SamlSignIn signIn, WorkspaceSamlValidator validation, ErrorPages errors, CookieFactory cookies,
-                       RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall, AcsGuard guard, java.time.Clock clock) {
+                       RedirectPolicy redirects, AuthnRequests authnRequests, Firewall firewall, AcsGuard guard, java.time.Clock clock,
+                       dev.jitprov.saml.SpKeys spKeys, dev.jitprov.workspace.ServiceUrls urls) {
+        this.spKeys = spKeys;
+        this.urls = urls;
         this.guard = guard;
         this.clock = clock;
         this.workspaces = workspaces;
@@ -127,7 +132,9 @@ public class AcsResource {
     @Produces({"application/samlmetadata+xml", "application/xml", "text/xml"})
     @Operation(summary = "SP metadata of the workspace (entity ID, ACS URL)")
     public Uni<Response> metadata(@PathParam("ws") String ws) {
-        return workspaces.require(ws).map(workspace -> Response.ok(SpMetadata.render(validation.sp(ws), null)).build());
+        return workspaces.require(ws).flatMap(workspace -> spKeys.published(ws))
+                .map(keys -> Response.ok(SpMetadata.render(validation.sp(ws), keys.stream().map(dev.jitprov.saml.SpKeys.SpKey::certificate).toList(),
+                        urls.sloUrl(ws), null)).build());
     }
 
     @GET
