@@ -55,8 +55,7 @@ public class ScimGroups {
     }
 
     public Uni<ObjectNode> get(ScimUsers.Base base, String id, String attributes, String excluded) {
-        return workspaces.require(base.workspaceId())
-                .map(ws -> ScimAttributes.project(render(base, requireGroup(ws, id), true), attributes, excluded));
+        return Uni.createFrom().item(() -> ScimAttributes.project(render(base, requireGroup(base.workspace(), id), true), attributes, excluded));
     }
 
     public Uni<ObjectNode> replace(ScimUsers.Base base, Actor actor, String id, JsonNode body) {
@@ -96,7 +95,7 @@ public class ScimGroups {
             throw ScimError.badRequest(ScimError.INVALID_VALUE, "count must be at most " + ScimSchemas.MAX_COUNT);
         }
         Filter parsed = filter == null || filter.isBlank() ? null : UserFilterSql.parse(filter);
-        return workspaces.require(base.workspaceId()).map(ws -> {
+        return Uni.createFrom().item(base.workspace()).map(ws -> {
             List<ObjectNode> matching = new ArrayList<>();
             for (ScimGroup g : ws.groups().values()) {
                 ObjectNode node = render(base, g, true);

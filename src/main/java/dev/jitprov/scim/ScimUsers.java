@@ -36,8 +36,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class ScimUsers {
 
-    /** Where the resources live: {@code {public base}/scim/v2/{ws}}. */
-    public record Base(String workspaceId, String url) {
+    /**
+     * Where the resources live ({@code {public base}/scim/v2/{ws}}) and the workspace as the request found it (read with
+     * the credentials, so a read is not read twice: groups for a user's {@code groups}, the method).
+     */
+    public record Base(String workspaceId, String url, WorkspaceState workspace) {
         String users() {
             return url + "/Users";
         }
@@ -74,8 +77,7 @@ public class ScimUsers {
     }
 
     public Uni<ObjectNode> get(Base base, String id, String attributes, String excluded) {
-        return rowById(base.workspaceId(), id).flatMap(row -> workspaces.require(base.workspaceId())
-                .map(ws -> ScimAttributes.project(render(base, ws, memberOf(row)), attributes, excluded)));
+        return rowById(base.workspaceId(), id).map(row -> ScimAttributes.project(render(base, base.workspace(), memberOf(row)), attributes, excluded));
     }
 
     public Uni<ObjectNode> replace(Base base, Actor actor, String id, JsonNode body) {
@@ -151,15 +153,15 @@ public class ScimUsers {
             }
             return pool.preparedQuery(countSql).execute(countParams).map(counted -> new Page(counted.iterator().next().getLong(0), list));
         });
-        return Uni.combine().all().unis(found, workspaces.require(base.workspaceId())).asTuple().map(t -> {
+        return found.map(result -> {
             ObjectNode list = JsonNodeFactory.instance.objectNode();
             list.putArray("schemas").add(ScimSchemas.LIST_RESPONSE);
-            list.put("totalResults", t.getItem1().total());
+            list.put("totalResults", result.total());
             list.put("startIndex", start);
-            list.put("itemsPerPage", t.getItem1().members().size());
+            list.put("itemsPerPage", result.members().size());
             ArrayNode resources = list.putArray("Resources");
-            for (ScimJson.Member m : t.getItem1().members()) {
-                resources.add(ScimAttributes.project(render(base, t.getItem2(), m), attributes, excluded));
+            for (ScimJson.Member m : result.members()) {
+                resources.add(ScimAttributes.project(render(base, base.workspace(), m), attributes, excluded));
             }
             return list;
         });

@@ -52,6 +52,11 @@ public class Workspaces {
         });
     }
 
+    /** The current state, or the initial (non-existing) one for an unknown id: never fails for want of a workspace. */
+    public Uni<WorkspaceState> current(String workspaceId) {
+        return load(pool, workspaceId);
+    }
+
     public Uni<WorkspaceState> load(SqlClient client, String workspaceId) {
         WorkspaceState cached = cache.getOrDefault(workspaceId, WorkspaceState.initial());
         return store.readStream(client, WorkspaceState.streamId(workspaceId), (int) cached.version())

@@ -71,31 +71,31 @@ public class ScimResource {
     @Path("/ServiceProviderConfig")
     @Operation(summary = "What this service provider supports (RFC 7644 §4)")
     public Uni<Response> serviceProviderConfig(@Context HttpHeaders headers, @PathParam("ws") String ws) {
-        return authorize(headers, ws).map(actor -> ok(ScimDiscovery.serviceProviderConfig(base(ws).url())));
+        return authorize(headers, ws).map(caller -> ok(ScimDiscovery.serviceProviderConfig(url(ws))));
     }
 
     @GET
     @Path("/ResourceTypes")
     public Uni<Response> resourceTypes(@Context HttpHeaders headers, @PathParam("ws") String ws) {
-        return authorize(headers, ws).map(actor -> ok(ScimDiscovery.resourceTypes(base(ws).url())));
+        return authorize(headers, ws).map(caller -> ok(ScimDiscovery.resourceTypes(url(ws))));
     }
 
     @GET
     @Path("/ResourceTypes/{name}")
     public Uni<Response> resourceType(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("name") String name) {
-        return authorize(headers, ws).map(actor -> ok(ScimDiscovery.resourceType(base(ws).url(), name)));
+        return authorize(headers, ws).map(caller -> ok(ScimDiscovery.resourceType(url(ws), name)));
     }
 
     @GET
     @Path("/Schemas")
     public Uni<Response> schemas(@Context HttpHeaders headers, @PathParam("ws") String ws) {
-        return authorize(headers, ws).map(actor -> ok(ScimDiscovery.schemas(base(ws).url())));
+        return authorize(headers, ws).map(caller -> ok(ScimDiscovery.schemas(url(ws))));
     }
 
     @GET
     @Path("/Schemas/{urn}")
     public Uni<Response> schema(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("urn") String urn) {
-        return authorize(headers, ws).map(actor -> ok(ScimDiscovery.schema(base(ws).url(), urn)));
+        return authorize(headers, ws).map(caller -> ok(ScimDiscovery.schema(url(ws), urn)));
     }
 
     // ---- users ----
@@ -106,39 +106,39 @@ public class ScimResource {
     public Uni<Response> searchUsers(@Context HttpHeaders headers, @PathParam("ws") String ws, @QueryParam("filter") String filter,
                                      @QueryParam("startIndex") String startIndex, @QueryParam("count") String count,
                                      @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
-        return authorize(headers, ws).flatMap(actor -> users.search(base(ws), filter, number("startIndex", startIndex),
+        return authorize(headers, ws).flatMap(caller -> users.search(caller.base(), filter, number("startIndex", startIndex),
                 number("count", count), attributes, excluded)).map(ScimResource::ok);
     }
 
     @POST
     @Path("/Users")
     public Uni<Response> createUser(@Context HttpHeaders headers, @PathParam("ws") String ws, String body) {
-        return authorize(headers, ws).flatMap(actor -> users.create(base(ws), actor, ScimJson.parse(body))).map(ScimResource::created);
+        return authorize(headers, ws).flatMap(caller -> users.create(caller.base(), caller.actor(), ScimJson.parse(body))).map(ScimResource::created);
     }
 
     @GET
     @Path("/Users/{id}")
     public Uni<Response> getUser(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id,
                                  @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
-        return authorize(headers, ws).flatMap(actor -> users.get(base(ws), id, attributes, excluded)).map(ScimResource::ok);
+        return authorize(headers, ws).flatMap(caller -> users.get(caller.base(), id, attributes, excluded)).map(ScimResource::ok);
     }
 
     @PUT
     @Path("/Users/{id}")
     public Uni<Response> replaceUser(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id, String body) {
-        return authorize(headers, ws).flatMap(actor -> users.replace(base(ws), actor, id, ScimJson.parse(body))).map(ScimResource::ok);
+        return authorize(headers, ws).flatMap(caller -> users.replace(caller.base(), caller.actor(), id, ScimJson.parse(body))).map(ScimResource::ok);
     }
 
     @PATCH
     @Path("/Users/{id}")
     public Uni<Response> patchUser(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id, String body) {
-        return authorize(headers, ws).flatMap(actor -> users.patch(base(ws), actor, id, ScimJson.parse(body))).map(ScimResource::ok);
+        return authorize(headers, ws).flatMap(caller -> users.patch(caller.base(), caller.actor(), id, ScimJson.parse(body))).map(ScimResource::ok);
     }
 
     @DELETE
     @Path("/Users/{id}")
     public Uni<Response> deleteUser(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id) {
-        return authorize(headers, ws).flatMap(actor -> users.delete(base(ws), actor, id)).map(ignored -> Response.noContent().build());
+        return authorize(headers, ws).flatMap(caller -> users.delete(caller.base(), caller.actor(), id)).map(ignored -> Response.noContent().build());
     }
 
     // ---- groups ----
@@ -148,39 +148,39 @@ public class ScimResource {
     public Uni<Response> searchGroups(@Context HttpHeaders headers, @PathParam("ws") String ws, @QueryParam("filter") String filter,
                                       @QueryParam("startIndex") String startIndex, @QueryParam("count") String count,
                                       @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
-        return authorize(headers, ws).flatMap(actor -> groups.search(base(ws), filter, number("startIndex", startIndex),
+        return authorize(headers, ws).flatMap(caller -> groups.search(caller.base(), filter, number("startIndex", startIndex),
                 number("count", count), attributes, excluded)).map(ScimResource::ok);
     }
 
     @POST
     @Path("/Groups")
     public Uni<Response> createGroup(@Context HttpHeaders headers, @PathParam("ws") String ws, String body) {
-        return authorize(headers, ws).flatMap(actor -> groups.create(base(ws), actor, ScimJson.parse(body))).map(ScimResource::created);
+        return authorize(headers, ws).flatMap(caller -> groups.create(caller.base(), caller.actor(), ScimJson.parse(body))).map(ScimResource::created);
     }
 
     @GET
     @Path("/Groups/{id}")
     public Uni<Response> getGroup(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id,
                                   @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
-        return authorize(headers, ws).flatMap(actor -> groups.get(base(ws), id, attributes, excluded)).map(ScimResource::ok);
+        return authorize(headers, ws).flatMap(caller -> groups.get(caller.base(), id, attributes, excluded)).map(ScimResource::ok);
     }
 
     @PUT
     @Path("/Groups/{id}")
     public Uni<Response> replaceGroup(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id, String body) {
-        return authorize(headers, ws).flatMap(actor -> groups.replace(base(ws), actor, id, ScimJson.parse(body))).map(ScimResource::ok);
+        return authorize(headers, ws).flatMap(caller -> groups.replace(caller.base(), caller.actor(), id, ScimJson.parse(body))).map(ScimResource::ok);
     }
 
     @PATCH
     @Path("/Groups/{id}")
     public Uni<Response> patchGroup(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id, String body) {
-        return authorize(headers, ws).flatMap(actor -> groups.patch(base(ws), actor, id, ScimJson.parse(body))).map(ScimResource::ok);
+        return authorize(headers, ws).flatMap(caller -> groups.patch(caller.base(), caller.actor(), id, ScimJson.parse(body))).map(ScimResource::ok);
     }
 
     @DELETE
     @Path("/Groups/{id}")
     public Uni<Response> deleteGroup(@Context HttpHeaders headers, @PathParam("ws") String ws, @PathParam("id") String id) {
-        return authorize(headers, ws).flatMap(actor -> groups.delete(base(ws), actor, id)).map(ignored -> Response.noContent().build());
+        return authorize(headers, ws).flatMap(caller -> groups.delete(caller.base(), caller.actor(), id)).map(ignored -> Response.noContent().build());
     }
 
     /** Anything else under the base: a SCIM 404, not the service's problem+json. */
@@ -193,28 +193,37 @@ public class ScimResource {
 
     // ---- credentials and method ----
 
-    private Uni<Actor> authorize(HttpHeaders headers, String ws) {
+    /** Who calls (the SCIM token's actor) and where: the workspace as this request found it. */
+    private record Caller(Actor actor, ScimUsers.Base base) {
+    }
+
+    /**
+     * The token and the workspace are read at the same time (two round trips become one wait); the answer is decided
+     * in the order a caller must meet it: credentials (401), then the method (403).
+     */
+    private Uni<Caller> authorize(HttpHeaders headers, String ws) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.startsWith(BEARER)) {
             return Uni.createFrom().failure(new ScimError(401, null, "send 'Authorization: Bearer <SCIM token>'"));
         }
-        return tokens.authenticate(authorization.substring(BEARER.length()).trim()).flatMap(holder -> {
-            if (holder.isEmpty() || !holder.get().workspaceId().equals(ws)) {
-                return Uni.createFrom().failure(new ScimError(401, null,
-                        "the SCIM token is unknown, revoked, or belongs to another workspace (an API token is not a SCIM token)"));
-            }
-            return workspaces.require(ws).map(state -> {
-                if (!state.scimMethod()) {
-                    throw new ScimError(403, null, "SCIM is disabled for this workspace: its provisioning method is "
-                            + state.provisioning().method() + "; an admin turns SCIM on under Automate user provisioning");
-                }
-                return Actor.scim(holder.get().tokenId());
-            });
-        });
+        return Uni.combine().all().unis(tokens.authenticate(authorization.substring(BEARER.length()).trim()), workspaces.current(ws))
+                .asTuple().map(found -> {
+                    var holder = found.getItem1();
+                    if (holder.isEmpty() || !holder.get().workspaceId().equals(ws)) {
+                        throw new ScimError(401, null,
+                                "the SCIM token is unknown, revoked, or belongs to another workspace (an API token is not a SCIM token)");
+                    }
+                    var state = found.getItem2();
+                    if (!state.scimMethod()) {
+                        throw new ScimError(403, null, "SCIM is disabled for this workspace: its provisioning method is "
+                                + state.provisioning().method() + "; an admin turns SCIM on under Automate user provisioning");
+                    }
+                    return new Caller(Actor.scim(holder.get().tokenId()), new ScimUsers.Base(ws, urls.baseUrl() + "/scim/v2/" + ws, state));
+                });
     }
 
-    private ScimUsers.Base base(String ws) {
-        return new ScimUsers.Base(ws, urls.baseUrl() + "/scim/v2/" + ws);
+    private String url(String ws) {
+        return urls.baseUrl() + "/scim/v2/" + ws;
     }
 
     private static Integer number(String name, String value) {
