@@ -58,10 +58,77 @@ public final class LogoutRequestVerifier {
 
     /** HTTP-Redirect: {@code rawQuery} is the query string exactly as received (still URL-encoded). */
     public static VerifiedLogout verifyRedirect(String rawQuery, IdpTrust idp, String sloUrl, Instant now, SamlPolicy policy) throws CheckFailure {
+        LogoutRequest logout = unmarshal(XmlInput.parse(inflate(XmlInput.decode(decode(signedRedirectMessage(rawQuery, "SAMLRequest", idp))))));
+        return checked(logout, idp, sloUrl, now, policy);
+    }
+
+    /** The IdP's answer to this SP's LogoutRequest (SP-initiated logout), verified like a request. */
+    public record VerifiedLogoutResponse(String responseId, String inResponseTo, boolean success, Instant expires) {
+    }
+
+    /** HTTP-Redirect LogoutResponse ({@code SAMLResponse} in the query). */
+    public static VerifiedLogoutResponse verifyRedirectResponse(String rawQuery, IdpTrust idp, String sloUrl, Instant now, SamlPolicy policy)
+            throws CheckFailure {
+        org.opensaml.saml.saml2.core.LogoutResponse response = unmarshalResponse(XmlInput.parse(inflate(XmlInput.decode(
+                decode(signedRedirectMessage(rawQuery, "SAMLResponse", idp))))));
+        return checkedResponse(response, idp, sloUrl, now, policy);
+    }
+
+    /** HTTP-POST LogoutResponse (the {@code SAMLResponse} form field). */
+    public static VerifiedLogoutResponse verifyPostResponse(String samlResponse, IdpTrust idp, String sloUrl, Instant now, SamlPolicy policy)
+            throws CheckFailure {
+        XmlInput.checkSize(samlResponse, policy.maxBodyBytes());
+        org.opensaml.saml.saml2.core.LogoutResponse response = unmarshalResponse(XmlInput.parse(XmlInput.decode(samlResponse)));
+        SignatureChecks.verify(response, idp.signingCertificates());
+        return checkedResponse(response, idp, sloUrl, now, policy);
+    }
+
+    private static VerifiedLogoutResponse checkedResponse(org.opensaml.saml.saml2.core.LogoutResponse response, IdpTrust idp, String sloUrl,
+                                                          Instant now, SamlPolicy policy) throws CheckFailure {
+        String issuer = response.getIssuer() == null ? null : response.getIssuer().getValue();
+        if (issuer == null || !issuer.strip().equals(idp.entityId())) {
+            throw CheckFailure.of(SamlErrorCode.INVALID_ISSUER, "Issuer " + SafeText.of(issuer) + " is not the workspace's IdP");
+        }
+        if (response.getDestination() == null || !response.getDestination().equals(sloUrl)) {
+            throw CheckFailure.of(SamlErrorCode.INVALID_DESTINATION, "Destination " + SafeText.of(response.getDestination()) + " is not " + sloUrl);
+        }
+        Instant issued = response.getIssueInstant();
+        if (issued == null || issued.isAfter(now.plus(policy.clockSkew()))) {
+            throw CheckFailure.of(SamlErrorCode.ISSUE_INSTANT_IN_FUTURE, "IssueInstant " + issued + " is in the future");
+        }
+        if (issued.isBefore(now.minus(policy.maxIssueInstantAge()).minus(policy.clockSkew()))) {
+            throw CheckFailure.of(SamlErrorCode.ISSUE_INSTANT_TOO_OLD, "IssueInstant " + issued + " is too old");
+        }
+        if (response.getID() == null || response.getInResponseTo() == null) {
+            throw CheckFailure.of(SamlErrorCode.UNEXPECTED_IN_RESPONSE_TO, "the LogoutResponse answers no request");
+        }
+        boolean success = response.getStatus() != null && response.getStatus().getStatusCode() != null
+                && org.opensaml.saml.saml2.core.StatusCode.SUCCESS.equals(response.getStatus().getStatusCode().getValue());
+        return new VerifiedLogoutResponse(response.getID(), response.getInResponseTo(), success,
+                issued.plus(policy.maxIssueInstantAge()).plus(policy.clockSkew()));
+    }
+
+    private static org.opensaml.saml.saml2.core.LogoutResponse unmarshalResponse(Document document) throws CheckFailure {
+        Element root = document.getDocumentElement();
+        if (!"urn:oasis:names:tc:SAML:2.0:protocol".equals(root.getNamespaceURI()) || !"LogoutResponse".equals(root.getLocalName())) {
+            throw CheckFailure.of(SamlErrorCode.NOT_A_LOGOUT_REQUEST, "root element is " + SafeText.of(root.getLocalName()));
+        }
+        try {
+            return (org.opensaml.saml.saml2.core.LogoutResponse) XMLObjectProviderRegistrySupport.getUnmarshallerFactory().getUnmarshaller(root).unmarshall(root);
+        } catch (UnmarshallingException | ClassCastException e) {
+            throw CheckFailure.of(SamlErrorCode.MALFORMED_XML, "the LogoutResponse cannot be read");
+        }
+    }
+
+    /**
+     * The message parameter ({@code SAMLRequest} or {@code SAMLResponse}, still encoded) of a Redirect-binding query whose
+     * signature verifies over exactly {@code <message>=…&RelayState=…&SigAlg=…} with an IdP certificate.
+     */
+    private static String signedRedirectMessage(String rawQuery, String message, IdpTrust idp) throws CheckFailure {
         Map<String, String> raw = rawParameters(rawQuery);
-        String request = raw.get("SAMLRequest");
+        String request = raw.get(message);
         if (request == null) {
-            throw CheckFailure.of(SamlErrorCode.NOT_A_LOGOUT_REQUEST, "no SAMLRequest parameter");
+            throw CheckFailure.of(SamlErrorCode.NOT_A_LOGOUT_REQUEST, "no " + message + " parameter");
         }
         if (raw.get("Signature") == null || raw.get("SigAlg") == null) {
             throw CheckFailure.of(SamlErrorCode.SIGNATURE_MISSING, "the Redirect binding request carries no Signature and SigAlg");
@@ -70,7 +137,7 @@ public final class LogoutRequestVerifier {
         if (algorithm == null) {
             throw CheckFailure.of(SamlErrorCode.SIGNATURE_ALGORITHM_FORBIDDEN, "SigAlg " + SafeText.of(decode(raw.get("SigAlg"))) + " is not allowed");
         }
-        String signed = "SAMLRequest=" + request + (raw.containsKey("RelayState") ? "&RelayState=" + raw.get("RelayState") : "")
+        String signed = message + "=" + request + (raw.containsKey("RelayState") ? "&RelayState=" + raw.get("RelayState") : "")
                 + "&SigAlg=" + raw.get("SigAlg");
         byte[] signature;
         try {
@@ -81,8 +148,7 @@ public final class LogoutRequestVerifier {
         if (!verifiesWithAny(algorithm, signed.getBytes(StandardCharsets.UTF_8), signature, idp.signingCertificates())) {
             throw CheckFailure.of(SamlErrorCode.INVALID_SIGNATURE, "the signature over the query string does not verify with the IdP certificates");
         }
-        LogoutRequest logout = unmarshal(XmlInput.parse(inflate(XmlInput.decode(decode(request)))));
-        return checked(logout, idp, sloUrl, now, policy);
+        return request;
     }
 
     /** HTTP-POST: {@code samlRequest} is the form field (base64). */

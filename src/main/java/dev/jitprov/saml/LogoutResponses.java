@@ -40,8 +40,49 @@ public final class LogoutResponses {
     public static String redirect(String idpSloUrl, String spEntityId, String inResponseTo, boolean partial, String relayState,
                                   SpKeys.SpKey key, Instant now) {
         LogoutResponse response = build(idpSloUrl, spEntityId, inResponseTo, partial, now);
-        String xml = serialize(response, null);
-        StringBuilder query = new StringBuilder("SAMLResponse=").append(encode(Base64.getEncoder().encodeToString(deflate(xml))));
+        return signedRedirect(idpSloUrl, "SAMLResponse", serialize(response, null), relayState, key);
+    }
+
+    /**
+     * SP-initiated logout (issue 19): the IdP's SLO URL with this SP's signed LogoutRequest for the session's NameID and
+     * SessionIndex (HTTP-Redirect). The request's ID is what the IdP's LogoutResponse must answer.
+     */
+    public static String requestRedirect(String idpSloUrl, String spEntityId, String requestId, String nameId, String nameIdFormat,
+                                         String sessionIndex, SpKeys.SpKey key, Instant now) {
+        XMLObjectBuilderFactory builders = XMLObjectProviderRegistrySupport.getBuilderFactory();
+        org.opensaml.saml.saml2.core.LogoutRequest request = (org.opensaml.saml.saml2.core.LogoutRequest) builders
+                .getBuilder(org.opensaml.saml.saml2.core.LogoutRequest.DEFAULT_ELEMENT_NAME).buildObject(org.opensaml.saml.saml2.core.LogoutRequest.DEFAULT_ELEMENT_NAME);
+        request.setID(requestId);
+        request.setVersion(SAMLVersion.VERSION_20);
+        request.setIssueInstant(now);
+        request.setNotOnOrAfter(now.plus(java.time.Duration.ofMinutes(5)));
+        request.setDestination(idpSloUrl);
+        Issuer issuer = (Issuer) builders.getBuilder(Issuer.DEFAULT_ELEMENT_NAME).buildObject(Issuer.DEFAULT_ELEMENT_NAME);
+        issuer.setValue(spEntityId);
+        request.setIssuer(issuer);
+        org.opensaml.saml.saml2.core.NameID name = (org.opensaml.saml.saml2.core.NameID) builders
+                .getBuilder(org.opensaml.saml.saml2.core.NameID.DEFAULT_ELEMENT_NAME).buildObject(org.opensaml.saml.saml2.core.NameID.DEFAULT_ELEMENT_NAME);
+        name.setValue(nameId);
+        name.setFormat(nameIdFormat);
+        request.setNameID(name);
+        if (sessionIndex != null) {
+            org.opensaml.saml.saml2.core.SessionIndex index = (org.opensaml.saml.saml2.core.SessionIndex) builders
+                    .getBuilder(org.opensaml.saml.saml2.core.SessionIndex.DEFAULT_ELEMENT_NAME)
+                    .buildObject(org.opensaml.saml.saml2.core.SessionIndex.DEFAULT_ELEMENT_NAME);
+            index.setValue(sessionIndex);
+            request.getSessionIndexes().add(index);
+        }
+        try {
+            XMLObjectProviderRegistrySupport.getMarshallerFactory().getMarshaller(request).marshall(request);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the LogoutRequest", e);
+        }
+        return signedRedirect(idpSloUrl, "SAMLRequest", SerializeSupport.nodeToString(request.getDOM()), null, key);
+    }
+
+    /** HTTP-Redirect binding: the deflated message, RelayState and SigAlg in the query, signed over exactly those. */
+    private static String signedRedirect(String idpSloUrl, String parameter, String xml, String relayState, SpKeys.SpKey key) {
+        StringBuilder query = new StringBuilder(parameter).append("=").append(encode(Base64.getEncoder().encodeToString(deflate(xml))));
         if (relayState != null && !relayState.isBlank()) {
             query.append("&RelayState=").append(encode(relayState));
         }

@@ -96,6 +96,55 @@ public class SingleLogout {
         });
     }
 
+    /** Where to send the browser after a local logout (SP-initiated SLO) and the ID the IdP's answer must carry. */
+    public record SpLogout(String location, String requestId) {
+    }
+
+    /**
+     * SP-initiated logout (issue 19), after the local session ended (it never waits for the IdP): a signed LogoutRequest
+     * for the session's NameID and SessionIndex, when the session came from SAML and the workspace has an IdP SLO URL.
+     */
+    public Uni<java.util.Optional<SpLogout>> fromSp(String ws, UUID sessionId) {
+        return Uni.combine().all().unis(workspaces.current(ws), pool.preparedQuery(
+                        "SELECT name_id, name_id_format, session_index FROM saml_sessions WHERE session_id = $1 AND workspace_id = $2")
+                .execute(Tuple.of(sessionId, ws))).asTuple().flatMap(found -> {
+                    WorkspaceState workspace = found.getItem1();
+                    var rows = found.getItem2();
+                    if (rows.size() == 0 || !workspace.ssoConfigured() || workspace.sso().sloUrl() == null || workspace.sso().sloUrl().isBlank()) {
+                        return Uni.createFrom().item(java.util.Optional.<SpLogout>empty());
+                    }
+                    var row = rows.iterator().next();
+                    String requestId = "_" + UUID.randomUUID().toString().replace("-", "");
+                    return keys.active(ws).map(key -> java.util.Optional.of(new SpLogout(LogoutResponses.requestRedirect(workspace.sso().sloUrl(),
+                            urls.spEntityId(ws), requestId, row.getString("name_id"), row.getString("name_id_format"), row.getString("session_index"),
+                            key, clock.instant()), requestId)));
+                });
+    }
+
+    /**
+     * The IdP's LogoutResponse to this SP's request: verified (binding signature, Issuer, Destination, times), answering
+     * {@code expectedRequestId} (the browser's cookie), once. The local session already ended; this only tells the person.
+     */
+    public Uni<Answer> responseFromIdp(String ws, String rawQuery, String posted, String expectedRequestId) {
+        return workspaces.require(ws).flatMap(workspace -> {
+            if (!workspace.ssoConfigured()) {
+                return Uni.createFrom().item((Answer) new Refused(409, SamlErrorCode.SLO_NOT_CONFIGURED.code(), SamlErrorCode.SLO_NOT_CONFIGURED.message()));
+            }
+            return validation.verifyLogoutResponse(workspace, rawQuery, posted).flatMap(response -> {
+                if (expectedRequestId == null || !expectedRequestId.equals(response.inResponseTo())) {
+                    return Uni.createFrom().item((Answer) new Refused(403, SamlErrorCode.IN_RESPONSE_TO_MISMATCH.code(),
+                            "This sign-out answer does not answer the sign-out this browser started."));
+                }
+                return replayCache.claim(ws, "logout-response:" + response.responseId(), response.expires()).map(fresh -> fresh
+                        ? (Answer) new SignedOut(0, !response.success())
+                        : new Refused(403, SamlErrorCode.REPLAYED_REQUEST.code(), SamlErrorCode.REPLAYED_REQUEST.message()));
+            }).onFailure(WorkspaceSamlValidator.LogoutRefused.class).recoverWithItem(failure -> {
+                SamlErrorCode error = ((WorkspaceSamlValidator.LogoutRefused) failure).error();
+                return new Refused(SamlSignIn.isMalformed(error) || error == SamlErrorCode.NOT_A_LOGOUT_REQUEST ? 400 : 403, error.code(), error.message());
+            });
+        });
+    }
+
     /** Ends the matching live sessions, one member decision each; true when one of them could not be ended. */
     private Uni<Boolean> end(WorkspaceState workspace, LogoutRequestVerifier.VerifiedLogout request) {
         String ws = workspace.workspaceId();

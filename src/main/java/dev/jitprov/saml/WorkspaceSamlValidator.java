@@ -66,6 +66,22 @@ public class WorkspaceSamlValidator {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
+    /** The IdP's LogoutResponse to this SP's LogoutRequest, on either binding. */
+    public Uni<LogoutRequestVerifier.VerifiedLogoutResponse> verifyLogoutResponse(WorkspaceState workspace, String rawQueryOrNull, String postedOrNull) {
+        SsoSettings sso = workspace.sso();
+        IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(), null, null);
+        String sloUrl = urls.sloUrl(workspace.workspaceId());
+        return Uni.createFrom().item(() -> {
+            try {
+                return postedOrNull != null
+                        ? LogoutRequestVerifier.verifyPostResponse(postedOrNull, idp, sloUrl, clock.instant(), policy)
+                        : LogoutRequestVerifier.verifyRedirectResponse(rawQueryOrNull, idp, sloUrl, clock.instant(), policy);
+            } catch (CheckFailure failure) {
+                throw new LogoutRefused(failure.error(), failure.detail());
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
     /** A LogoutRequest that failed verification: nothing is ended. */
     public static final class LogoutRefused extends RuntimeException {
         private final SamlErrorCode error;

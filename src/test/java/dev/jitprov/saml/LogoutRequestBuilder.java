@@ -125,6 +125,46 @@ public final class LogoutRequestBuilder {
         return Base64.getEncoder().encodeToString(withDoctype.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The IdP's LogoutResponse to {@code inResponseTo} on the HTTP-Redirect binding, signed with this builder's key:
+     * {@code SAMLResponse=…&SigAlg=…&Signature=…}.
+     */
+    public String redirectResponseQuery(String inResponseTo) {
+        XMLObjectBuilderFactory builders = XMLObjectProviderRegistrySupport.getBuilderFactory();
+        org.opensaml.saml.saml2.core.LogoutResponse response = (org.opensaml.saml.saml2.core.LogoutResponse) builders
+                .getBuilder(org.opensaml.saml.saml2.core.LogoutResponse.DEFAULT_ELEMENT_NAME)
+                .buildObject(org.opensaml.saml.saml2.core.LogoutResponse.DEFAULT_ELEMENT_NAME);
+        response.setID(id);
+        response.setVersion(SAMLVersion.VERSION_20);
+        response.setIssueInstant(issueInstant);
+        response.setDestination(destination);
+        response.setInResponseTo(inResponseTo);
+        Issuer iss = (Issuer) builders.getBuilder(Issuer.DEFAULT_ELEMENT_NAME).buildObject(Issuer.DEFAULT_ELEMENT_NAME);
+        iss.setValue(issuer);
+        response.setIssuer(iss);
+        org.opensaml.saml.saml2.core.Status status = (org.opensaml.saml.saml2.core.Status) builders
+                .getBuilder(org.opensaml.saml.saml2.core.Status.DEFAULT_ELEMENT_NAME).buildObject(org.opensaml.saml.saml2.core.Status.DEFAULT_ELEMENT_NAME);
+        org.opensaml.saml.saml2.core.StatusCode code = (org.opensaml.saml.saml2.core.StatusCode) builders
+                .getBuilder(org.opensaml.saml.saml2.core.StatusCode.DEFAULT_ELEMENT_NAME)
+                .buildObject(org.opensaml.saml.saml2.core.StatusCode.DEFAULT_ELEMENT_NAME);
+        code.setValue(org.opensaml.saml.saml2.core.StatusCode.SUCCESS);
+        status.setStatusCode(code);
+        response.setStatus(status);
+        try {
+            XMLObjectProviderRegistrySupport.getMarshallerFactory().getMarshaller(response).marshall(response);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, new Deflater(Deflater.DEFLATED, true))) {
+            out.write(SerializeSupport.nodeToString(response.getDOM()).getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String content = "SAMLResponse=" + encode(Base64.getEncoder().encodeToString(bytes.toByteArray())) + "&SigAlg=" + encode(RSA_SHA256);
+        return content + "&Signature=" + encode(sign(content));
+    }
+
     private String signedContent() {
         return "SAMLRequest=" + encode(deflated()) + (relayState == null ? "" : "&RelayState=" + encode(relayState))
                 + "&SigAlg=" + encode(RSA_SHA256);

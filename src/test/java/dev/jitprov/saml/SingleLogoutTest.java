@@ -182,6 +182,53 @@ class SingleLogoutTest {
         assertThat(alive(otherCookie)).as("the same NameID in another workspace").isTrue();
     }
 
+    @Test
+    @DisplayName("Issue 19: SP-initiated logout ends the local session first, sends a signed LogoutRequest, and takes the IdP's answer once")
+    void spInitiatedLogout() throws Exception {
+        Scenario s = workspace("slo-sp", false);
+        String cookie = s.signInWith(s.response("sara@example.com").attribute("role", "Analyst").assertionId("_a-sara").build());
+
+        Response out = given().redirects().follow(false).cookie("jit_session", cookie).post("/logout");
+
+        out.then().statusCode(303);
+        assertThat(alive(cookie)).as("ended before the IdP answers").isFalse();
+        URI location = URI.create(out.header("Location"));
+        assertThat(location.toString()).startsWith(IDP_SLO + "?SAMLRequest=");
+        Map<String, String> raw = rawParameters(location.getRawQuery());
+        java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+        verifier.initVerify(spCertificate(s).getPublicKey());
+        verifier.update(("SAMLRequest=" + raw.get("SAMLRequest") + "&SigAlg=" + raw.get("SigAlg")).getBytes(StandardCharsets.UTF_8));
+        assertThat(verifier.verify(Base64.getDecoder().decode(URLDecoder.decode(raw.get("Signature"), StandardCharsets.UTF_8)))).isTrue();
+        String xml = new String(inflate(Base64.getDecoder().decode(URLDecoder.decode(raw.get("SAMLRequest"), StandardCharsets.UTF_8))),
+                StandardCharsets.UTF_8);
+        assertThat(xml).contains(">sara@example.com</").contains(">_s_a-sara</");
+        String requestId = xml.replaceAll("(?s).*\\bID=\"([^\"]+)\".*", "$1");
+        String pending = out.cookie("jit_logout_request");
+        assertThat(pending).isEqualTo(requestId);
+
+        String answer = request(s, "sara@example.com").redirectResponseQuery(requestId);
+        given().redirects().follow(false).urlEncodingEnabled(false).get("/saml/" + s.workspaceId + "/slo?" + answer).then().statusCode(403)
+                .body(containsString("in_response_to_mismatch"));
+        given().redirects().follow(false).urlEncodingEnabled(false).cookie("jit_logout_request", pending)
+                .get("/saml/" + s.workspaceId + "/slo?" + answer).then().statusCode(200).body(containsString("signed out"));
+        given().redirects().follow(false).urlEncodingEnabled(false).cookie("jit_logout_request", pending)
+                .get("/saml/" + s.workspaceId + "/slo?" + answer).then().statusCode(403).body(containsString("replayed_request"));
+        String forged = request(s, "sara@example.com").signWith(TestCredentials.rsa("forger", 2048)).redirectResponseQuery(requestId);
+        given().redirects().follow(false).urlEncodingEnabled(false).cookie("jit_logout_request", pending)
+                .get("/saml/" + s.workspaceId + "/slo?" + forged).then().statusCode(403).body(containsString("invalid_signature"));
+    }
+
+    @Test
+    @DisplayName("Issue 19: a password session's logout stays local")
+    void passwordSessionsLogOutLocally() {
+        Scenario s = workspace("slo-password", false);
+        String cookie = given().contentType("application/json")
+                .body(Map.of("workspace", s.workspaceId, "email", s.ownerEmail, "password", s.ownerPassword))
+                .post("/api/auth/password").then().statusCode(200).extract().cookie("jit_session");
+        given().redirects().follow(false).cookie("jit_session", cookie).post("/logout").then().statusCode(303)
+                .header("Location", org.hamcrest.Matchers.not(containsString("idp.example.test")));
+    }
+
     private static X509Certificate spCertificate(Scenario s) {
         String metadata = given().get("/saml/" + s.workspaceId + "/metadata").then().statusCode(200).extract().asString();
         String base64 = metadata.replaceAll("(?s).*<md:KeyDescriptor use=\"signing\">.*?<ds:X509Certificate>([^<]+)</ds:X509Certificate>.*", "$1");

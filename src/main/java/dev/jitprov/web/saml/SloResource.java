@@ -41,23 +41,34 @@ public class SloResource {
     public Uni<Response> redirect(@Context HttpHeaders headers, @Context HttpServerRequest request, @PathParam("ws") String ws) {
         // the signature covers the query string exactly as sent: read it raw, never re-encoded
         String rawQuery = request.query();
+        if (request.getParam("SAMLResponse") != null) {
+            return answer(headers, logout.responseFromIdp(ws, rawQuery, null, pendingRequest(headers)), ws);
+        }
         String relayState = request.getParam("RelayState");
-        return answer(headers, logout.fromIdp(ws, rawQuery, null, relayState));
+        return answer(headers, logout.fromIdp(ws, rawQuery, null, relayState), ws);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "IdP-initiated logout, HTTP-POST binding (SAMLRequest, RelayState form fields)")
     public Uni<Response> post(@Context HttpHeaders headers, @PathParam("ws") String ws, @FormParam("SAMLRequest") String samlRequest,
-                              @FormParam("RelayState") String relayState) {
+                              @FormParam("SAMLResponse") String samlResponse, @FormParam("RelayState") String relayState) {
+        if (samlResponse != null && !samlResponse.isBlank()) {
+            return answer(headers, logout.responseFromIdp(ws, null, samlResponse, pendingRequest(headers)), ws);
+        }
         if (samlRequest == null || samlRequest.isBlank()) {
             return Uni.createFrom().item(errors.respond(headers, 400, "not_a_logout_request", "Sign-out refused",
                     "The request carries no SAMLRequest.", null));
         }
-        return answer(headers, logout.fromIdp(ws, null, samlRequest, relayState));
+        return answer(headers, logout.fromIdp(ws, null, samlRequest, relayState), ws);
     }
 
-    private Uni<Response> answer(HttpHeaders headers, Uni<SingleLogout.Answer> answer) {
+    private static String pendingRequest(HttpHeaders headers) {
+        jakarta.ws.rs.core.Cookie cookie = headers.getCookies().get(dev.jitprov.web.session.SessionResource.LOGOUT_REQUEST_COOKIE);
+        return cookie == null ? null : cookie.getValue();
+    }
+
+    private Uni<Response> answer(HttpHeaders headers, Uni<SingleLogout.Answer> answer, String ws) {
         return answer.map(a -> {
                     if (a instanceof SingleLogout.Redirect r) {
                         return Response.seeOther(URI.create(r.location())).header("Cache-Control", "no-store").build();
@@ -66,8 +77,12 @@ public class SloResource {
                         return Response.ok(p.html(), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Cache-Control", "no-store").build();
                     }
                     if (a instanceof SingleLogout.SignedOut s) {
-                        return errors.respond(headers, 200, s.partial() ? "partial_logout" : "signed_out", "Signed out",
-                                "Your identity provider signed you out; your session here has ended.", null);
+                        Response page = errors.respond(headers, 200, s.partial() ? "partial_logout" : "signed_out", "Signed out",
+                                s.partial() ? "Your session here has ended; your identity provider may still hold a session of yours."
+                                        : "You are signed out here and at your identity provider.", null);
+                        return Response.fromResponse(page).cookie(new jakarta.ws.rs.core.NewCookie.Builder(
+                                dev.jitprov.web.session.SessionResource.LOGOUT_REQUEST_COOKIE).value("").path("/saml/" + ws + "/slo").maxAge(0)
+                                .httpOnly(true).build()).build();
                     }
                     SingleLogout.Refused refused = (SingleLogout.Refused) a;
                     return errors.respond(headers, refused.status(), refused.code(), "Sign-out refused", refused.message(), null);

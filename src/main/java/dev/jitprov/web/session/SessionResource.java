@@ -22,6 +22,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -54,9 +55,12 @@ public class SessionResource {
     private final Authorization authorization;
     private final Clock clock;
     private final Firewall firewall;
+    private final dev.jitprov.saml.SingleLogout singleLogout;
 
     public SessionResource(PasswordSignIn passwordSignIn, MemberStreams members, BrowserSessions sessions, CookieFactory cookies,
-                           SessionConfig config, Authorization authorization, Clock clock, Firewall firewall) {
+                           SessionConfig config, Authorization authorization, Clock clock, Firewall firewall,
+                           dev.jitprov.saml.SingleLogout singleLogout) {
+        this.singleLogout = singleLogout;
         this.passwordSignIn = passwordSignIn;
         this.authorization = authorization;
         this.members = members;
@@ -90,13 +94,35 @@ public class SessionResource {
     @Operation(summary = "End the current session (a temporary member is then deleted, R12)")
     public Uni<Response> logout(@Context HttpHeaders headers) {
         Cookie cookie = headers.getCookies().get(config.cookieName());
-        Uni<Void> ended = cookie == null ? Uni.createFrom().voidItem() : sessions.findToEnd(cookie.getValue(), clock.instant())
-                .flatMap(found -> found.isEmpty() ? Uni.createFrom().voidItem() : members.execute(found.get().workspaceId(), found.get().memberKey(),
-                        new EventMetadata(found.get().workspaceId(), "user:" + found.get().memberKey(), UUID.randomUUID().toString(), null),
-                        new MemberCommand.EndSession(found.get().sessionId().toString(), SessionEndReason.LOGOUT, Actor.user(found.get().memberKey())))
-                        .replaceWithVoid());
-        return ended.map(ignored -> Response.seeOther(URI.create("/")).cookie(cookies.clearSession()).header("Cache-Control", "no-store").build());
+        Response home = Response.seeOther(URI.create("/")).cookie(cookies.clearSession()).header("Cache-Control", "no-store").build();
+        if (cookie == null) {
+            return Uni.createFrom().item(home);
+        }
+        // the local session ends first, whatever the IdP does next (issue 19: SP-initiated Single Logout)
+        return sessions.findToEnd(cookie.getValue(), clock.instant()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(home);
+            }
+            var session = found.get();
+            return members.execute(session.workspaceId(), session.memberKey(),
+                            new EventMetadata(session.workspaceId(), "user:" + session.memberKey(), UUID.randomUUID().toString(), null),
+                            new MemberCommand.EndSession(session.sessionId().toString(), SessionEndReason.LOGOUT, Actor.user(session.memberKey())))
+                    .flatMap(ended -> singleLogout.fromSp(session.workspaceId(), session.sessionId()))
+                    .map(toIdp -> toIdp.map(sp -> Response.seeOther(URI.create(sp.location()))
+                                    .cookie(cookies.clearSession(), logoutRequestCookie(session.workspaceId(), sp.requestId()))
+                                    .header("Cache-Control", "no-store").build())
+                            .orElse(home));
+        });
     }
+
+    /** The ID of the LogoutRequest sent to the IdP, which its LogoutResponse must answer (cross-site: SameSite=None when secure). */
+    private NewCookie logoutRequestCookie(String ws, String requestId) {
+        return new NewCookie.Builder(LOGOUT_REQUEST_COOKIE).value(requestId).path("/saml/" + ws + "/slo").maxAge(600).httpOnly(true)
+                .secure(cookies.secure()).sameSite(cookies.secure() ? NewCookie.SameSite.NONE : NewCookie.SameSite.LAX).build();
+    }
+
+    /** The cookie holding the SP's pending LogoutRequest ID (issue 19). */
+    public static final String LOGOUT_REQUEST_COOKIE = "jit_logout_request";
 
     @GET
     @Path("/api/session")
