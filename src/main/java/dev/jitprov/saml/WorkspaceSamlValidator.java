@@ -31,7 +31,10 @@ public class WorkspaceSamlValidator {
     private final ServiceUrls urls;
     private final Map<List<String>, List<X509Certificate>> parsedCertificates = new ConcurrentHashMap<>();
 
-    public WorkspaceSamlValidator(Clock clock, SamlConfig config, ServiceUrls urls) {
+    private final SpKeys spKeys;
+
+    public WorkspaceSamlValidator(Clock clock, SamlConfig config, ServiceUrls urls, SpKeys spKeys) {
+        this.spKeys = spKeys;
         this.policy = new SamlPolicy(config.clockSkew(), config.maxIssueInstantAge(), config.maxBodyBytes());
         this.validator = new SamlResponseValidator(clock, policy);
         this.clock = clock;
@@ -44,10 +47,16 @@ public class WorkspaceSamlValidator {
 
     public Uni<ValidationReport> validate(WorkspaceState workspace, String samlResponse, Optional<String> expectedInResponseTo) {
         SsoSettings sso = workspace.sso();
-        IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(), null, null);
         SpSettings sp = sp(workspace.workspaceId());
-        return Uni.createFrom().item(() -> validator.validate(samlResponse, sp, idp, expectedInResponseTo))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        // encrypted assertions (issue 19): decrypted with the workspace's active SP key, published for encryption in the metadata
+        Uni<Optional<SpKeys.SpKey>> decryption = sso.encryptedAssertions()
+                ? spKeys.active(workspace.workspaceId()).map(Optional::of) : Uni.createFrom().item(Optional.empty());
+        return decryption.flatMap(key -> {
+            IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(),
+                    key.map(SpKeys.SpKey::privateKey).orElse(null), key.map(SpKeys.SpKey::certificate).orElse(null));
+            return Uni.createFrom().item(() -> validator.validate(samlResponse, sp, idp, expectedInResponseTo))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        });
     }
 
     /** The IdP's LogoutRequest on either binding (issue 19), verified on a worker thread like a Response. */

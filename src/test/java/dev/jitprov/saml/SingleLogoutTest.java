@@ -229,6 +229,24 @@ class SingleLogoutTest {
                 .header("Location", org.hamcrest.Matchers.not(containsString("idp.example.test")));
     }
 
+    @Test
+    @DisplayName("Issue 19 (SPEC §4 step 12): with encrypted assertions on, the metadata publishes the SP encryption certificate and an assertion encrypted to it signs in")
+    void encryptedAssertionsSignIn() {
+        Scenario s = workspace("slo-encrypted", false);
+        s.admin().body(Map.of("idpEntityId", s.idp.entityId(), "certificates", List.of(Certificates.toPem(s.idp.credentials().certificate())),
+                        "ssoUrl", "https://idp.example.test/sso", "sloUrl", IDP_SLO, "active", true, "encryptedAssertions", true))
+                .put("/api/workspaces/" + s.workspaceId + "/sso").then().statusCode(200);
+        String metadata = given().get("/saml/" + s.workspaceId + "/metadata").then().statusCode(200).extract().asString();
+        assertThat(metadata).contains("<md:KeyDescriptor use=\"encryption\">");
+        X509Certificate sp = spCertificate(s);
+
+        String cookie = s.signInWith(s.response("enid@example.com").attribute("role", "Analyst").encryptFor(sp).build());
+
+        assertThat(s.session(cookie)).containsEntry("memberKey", "enid@example.com");
+        s.postAcs(s.response("eve@example.com").attribute("role", "Analyst").encryptFor(TestCredentials.rsa("other-sp", 2048).certificate()).build())
+                .then().statusCode(403).body(containsString("decryption_failed"));
+    }
+
     private static X509Certificate spCertificate(Scenario s) {
         String metadata = given().get("/saml/" + s.workspaceId + "/metadata").then().statusCode(200).extract().asString();
         String base64 = metadata.replaceAll("(?s).*<md:KeyDescriptor use=\"signing\">.*?<ds:X509Certificate>([^<]+)</ds:X509Certificate>.*", "$1");

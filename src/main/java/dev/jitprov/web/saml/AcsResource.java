@@ -132,9 +132,10 @@ public class AcsResource {
     @Produces({"application/samlmetadata+xml", "application/xml", "text/xml"})
     @Operation(summary = "SP metadata of the workspace (entity ID, ACS URL)")
     public Uni<Response> metadata(@PathParam("ws") String ws) {
-        return workspaces.require(ws).flatMap(workspace -> spKeys.published(ws))
-                .map(keys -> Response.ok(SpMetadata.render(validation.sp(ws), keys.stream().map(dev.jitprov.saml.SpKeys.SpKey::certificate).toList(),
-                        urls.sloUrl(ws), null)).build());
+        return workspaces.require(ws).flatMap(workspace -> spKeys.published(ws).map(keys -> Response.ok(SpMetadata.render(validation.sp(ws),
+                keys.stream().map(dev.jitprov.saml.SpKeys.SpKey::certificate).toList(), urls.sloUrl(ws),
+                // the encryption certificate only when the workspace accepts encrypted assertions (issue 19)
+                workspace.ssoConfigured() && workspace.sso().encryptedAssertions() ? keys.get(0).certificate() : null)).build()));
     }
 
     @GET
