@@ -40,7 +40,11 @@ public class AuthnRequests {
         this.clock = clock;
     }
 
-    public Redirect create(String ws, String idpSsoUrl, String relayState) {
+    /**
+     * The AuthnRequest on the HTTP-Redirect binding, signed with the workspace's SP key (issue 19): IdPs that want signed
+     * requests ({@code WantAuthnRequestsSigned}) get them, the others ignore the signature.
+     */
+    public Redirect create(String ws, String idpSsoUrl, String relayState, SpKeys.SpKey key) {
         String id = "_" + UUID.randomUUID().toString().replace("-", "");
         String xml = "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
                 + "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + id + "\" Version=\"2.0\" IssueInstant=\""
@@ -50,8 +54,18 @@ public class AuthnRequests {
                 + "<saml:Issuer>" + escape(urls.spEntityId(ws)) + "</saml:Issuer>"
                 + "<samlp:NameIDPolicy AllowCreate=\"true\" Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified\"/>"
                 + "</samlp:AuthnRequest>";
-        String location = idpSsoUrl + (idpSsoUrl.contains("?") ? "&" : "?") + "SAMLRequest=" + encode(deflate(xml))
-                + (relayState == null || relayState.isBlank() ? "" : "&RelayState=" + encode(relayState));
+        String query = "SAMLRequest=" + encode(deflate(xml))
+                + (relayState == null || relayState.isBlank() ? "" : "&RelayState=" + encode(relayState))
+                + "&SigAlg=" + encode("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+        try {
+            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
+            signer.initSign(key.privateKey());
+            signer.update(query.getBytes(StandardCharsets.UTF_8));
+            query += "&Signature=" + encode(Base64.getEncoder().encodeToString(signer.sign()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign the AuthnRequest", e);
+        }
+        String location = idpSsoUrl + (idpSsoUrl.contains("?") ? "&" : "?") + query;
         NewCookie cookie = new NewCookie.Builder(COOKIE).value(id).path("/saml/" + ws + "/acs").maxAge(COOKIE_SECONDS)
                 .httpOnly(true).secure(cookies.secure()).sameSite(cookies.secure() ? NewCookie.SameSite.NONE : NewCookie.SameSite.LAX).build();
         return new Redirect(location, cookie, id);

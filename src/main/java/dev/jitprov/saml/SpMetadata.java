@@ -30,7 +30,7 @@ public final class SpMetadata {
         xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append("<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"")
                 .append(escape(sp.entityId())).append("\">\n")
-                .append("  <md:SPSSODescriptor AuthnRequestsSigned=\"false\" WantAssertionsSigned=\"true\"")
+                .append("  <md:SPSSODescriptor AuthnRequestsSigned=\"").append(!signing.isEmpty()).append("\" WantAssertionsSigned=\"true\"")
                 .append(" protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n");
         for (X509Certificate certificate : signing) {
             xml.append("    <md:KeyDescriptor use=\"signing\">\n")

@@ -141,6 +141,20 @@ class SingleLogoutTest {
                 .contains("Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"" + slo(s) + "\"")
                 .contains("Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"" + slo(s) + "\"");
         assertThat(given().get("/saml/" + s.workspaceId + "/metadata").asString()).as("the key is made once").isEqualTo(metadata);
+        assertThat(metadata).contains("AuthnRequestsSigned=\"true\"");
+    }
+
+    @Test
+    @DisplayName("Issue 19: SP-initiated sign-in sends an AuthnRequest signed with the SP key (for IdPs that want signed requests)")
+    void authnRequestsAreSigned() throws Exception {
+        Scenario s = workspace("slo-authn", false);
+        Response login = given().redirects().follow(false).get("/saml/" + s.workspaceId + "/login");
+        login.then().statusCode(303);
+        Map<String, String> raw = rawParameters(URI.create(login.header("Location")).getRawQuery());
+        java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+        verifier.initVerify(spCertificate(s).getPublicKey());
+        verifier.update(("SAMLRequest=" + raw.get("SAMLRequest") + "&SigAlg=" + raw.get("SigAlg")).getBytes(StandardCharsets.UTF_8));
+        assertThat(verifier.verify(Base64.getDecoder().decode(URLDecoder.decode(raw.get("Signature"), StandardCharsets.UTF_8)))).isTrue();
     }
 
     @Test

@@ -142,13 +142,15 @@ public class AcsResource {
     @Path("/login")
     @Operation(summary = "SP-initiated sign-in: redirects the browser to the IdP with an AuthnRequest")
     public Uni<Response> login(@Context HttpHeaders headers, @PathParam("ws") String ws, @QueryParam("RelayState") String relayState) {
-        return workspaces.require(ws).map(workspace -> {
+        return workspaces.require(ws).flatMap(workspace -> {
             if (!workspace.ssoActive() || workspace.sso().ssoUrl() == null) {
-                return errors.respond(headers, 409, "sso_not_configured", "Sign-in unavailable",
-                        "Single sign-on is not configured for this workspace (no IdP SSO URL).", null);
+                return Uni.createFrom().item(errors.respond(headers, 409, "sso_not_configured", "Sign-in unavailable",
+                        "Single sign-on is not configured for this workspace (no IdP SSO URL).", null));
             }
-            AuthnRequests.Redirect redirect = authnRequests.create(ws, workspace.sso().ssoUrl(), relayState);
-            return Response.seeOther(URI.create(redirect.location())).cookie(redirect.cookie()).build();
+            return spKeys.active(ws).map(key -> {
+                AuthnRequests.Redirect redirect = authnRequests.create(ws, workspace.sso().ssoUrl(), relayState, key);
+                return Response.seeOther(URI.create(redirect.location())).cookie(redirect.cookie()).build();
+            });
         }).onFailure(DomainException.class).transform(e -> ProblemException.of((DomainException) e))
                 .onFailure(ProblemException.class).recoverWithItem(e -> {
             ProblemException problem = (ProblemException) e;
