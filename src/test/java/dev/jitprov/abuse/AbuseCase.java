@@ -44,7 +44,7 @@ abstract class AbuseCase {
             "POST /api/workspaces/{ws}/roles", "DELETE /api/workspaces/{ws}/roles/{name}",
             "POST /api/workspaces/{ws}/members", "PUT /api/workspaces/{ws}/members/{id}/role", "DELETE /api/workspaces/{ws}/members/{id}",
             "DELETE /api/workspaces/{ws}/sessions/{sid}", "POST /api/workspaces/{ws}/saml/inspect",
-            "POST /api/workspaces/{ws}/provisioning/scim-token");
+            "POST /api/workspaces/{ws}/provisioning/scim-token", "POST /api/workspaces/{ws}/sso/sp-keys/rotate");
 
     /** The SCIM service provider (issue 18): only the workspace's own live SCIM token opens it, no attacker holds one. */
     static final List<String> SCIM = List.of("POST /scim/v2/{ws}/Users", "PUT /scim/v2/{ws}/Users/{id}", "PATCH /scim/v2/{ws}/Users/{id}",

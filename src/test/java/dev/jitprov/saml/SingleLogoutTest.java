@@ -145,6 +145,23 @@ class SingleLogoutTest {
     }
 
     @Test
+    @DisplayName("Issue 19: an SP key rotation publishes the next certificate beside the active one, then makes it active")
+    void spKeyRotation() {
+        Scenario s = workspace("slo-rotate", false);
+        String active = s.admin().get("/api/workspaces/" + s.workspaceId + "/sso/sp-keys").then().statusCode(200)
+                .body("sloUrl", org.hamcrest.Matchers.equalTo(slo(s))).extract().path("keys[0].certificatePem");
+        List<String> statuses = s.admin().post("/api/workspaces/" + s.workspaceId + "/sso/sp-keys/rotate").then().statusCode(200)
+                .extract().path("keys.status");
+        assertThat(statuses).containsExactly("ACTIVE", "NEXT");
+        String metadata = given().get("/saml/" + s.workspaceId + "/metadata").asString();
+        assertThat(metadata.split("<md:KeyDescriptor use=\"signing\">", -1)).as("both published during the rollover").hasSize(3);
+        String next = s.admin().get("/api/workspaces/" + s.workspaceId + "/sso/sp-keys").then().extract().path("keys[1].certificatePem");
+        s.admin().post("/api/workspaces/" + s.workspaceId + "/sso/sp-keys/rotate").then().statusCode(200).body("keys.status",
+                org.hamcrest.Matchers.contains("ACTIVE")).body("keys[0].certificatePem", org.hamcrest.Matchers.equalTo(next));
+        assertThat(next).isNotEqualTo(active);
+    }
+
+    @Test
     @DisplayName("Issue 19: SP-initiated sign-in sends an AuthnRequest signed with the SP key (for IdPs that want signed requests)")
     void authnRequestsAreSigned() throws Exception {
         Scenario s = workspace("slo-authn", false);

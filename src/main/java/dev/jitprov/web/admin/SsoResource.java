@@ -45,14 +45,48 @@ public class SsoResource {
                           boolean active, boolean encryptedAssertions, String spEntityId, String acsUrl, String spMetadataUrl) {
     }
 
+    /** The SP's signing certificates (issue 19): ACTIVE signs, NEXT is published before it becomes active. */
+    public record SpKeysView(String sloUrl, List<SpKeyView> keys) {
+    }
+
+    public record SpKeyView(String status, String certificatePem, java.time.Instant notAfter) {
+    }
+
     private final Authorization authorization;
     private final Workspaces workspaces;
     private final WorkspaceSamlValidator saml;
+    private final dev.jitprov.saml.SpKeys spKeys;
+    private final dev.jitprov.workspace.ServiceUrls urls;
 
-    public SsoResource(Authorization authorization, Workspaces workspaces, WorkspaceSamlValidator saml) {
+    public SsoResource(Authorization authorization, Workspaces workspaces, WorkspaceSamlValidator saml, dev.jitprov.saml.SpKeys spKeys,
+                       dev.jitprov.workspace.ServiceUrls urls) {
         this.authorization = authorization;
         this.workspaces = workspaces;
         this.saml = saml;
+        this.spKeys = spKeys;
+        this.urls = urls;
+    }
+
+    @GET
+    @Path("/sp-keys")
+    @Operation(summary = "The SP signing certificates and the SLO URL to paste into the IdP (issue 19; security-settings:manage)")
+    public Uni<SpKeysView> spKeys(@Context HttpHeaders headers, @PathParam("ws") String ws) {
+        return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
+                .flatMap(caller -> workspaces.require(ws)).flatMap(state -> spKeys.published(ws)).map(keys -> keysView(ws, keys));
+    }
+
+    @POST
+    @Path("/sp-keys/rotate")
+    @Operation(summary = "Rotate the SP signing key in two steps: publish a NEXT key, then (second call) make it ACTIVE (issue 19)")
+    public Uni<SpKeysView> rotateSpKey(@Context HttpHeaders headers, @PathParam("ws") String ws) {
+        return authorization.require(headers, ws, Permissions.SECURITY_SETTINGS_MANAGE)
+                .flatMap(caller -> workspaces.require(ws)).flatMap(state -> spKeys.rotate(ws))
+                .flatMap(done -> spKeys.published(ws)).map(keys -> keysView(ws, keys));
+    }
+
+    private SpKeysView keysView(String ws, List<dev.jitprov.saml.SpKeys.SpKey> keys) {
+        return new SpKeysView(urls.sloUrl(ws), keys.stream().map(k -> new SpKeyView(k.status(),
+                dev.jitprov.saml.Certificates.toPem(k.certificate()), k.certificate().getNotAfter().toInstant())).toList());
     }
 
     @GET
