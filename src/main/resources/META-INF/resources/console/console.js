@@ -159,9 +159,18 @@
       if (pems.length === 0 && $('sso-certificates').value.trim()) { pems = [$('sso-certificates').value.trim()]; }
       api('PUT', wsPath('/sso'), {
         idpEntityId: $('sso-entity-id').value.trim(), certificates: pems,
-        ssoUrl: $('sso-url').value.trim() || null, sloUrl: $('slo-url').value.trim() || null, active: $('sso-active').checked
+        ssoUrl: $('sso-url').value.trim() || null, sloUrl: $('slo-url').value.trim() || null, active: $('sso-active').checked,
+        encryptedAssertions: $('sso-encrypted').checked
       }).then(function (r) { renderSso(r.body); showMessage('sso-message', 'SSO settings saved'); loadProvisioning(); })
         .catch(function (err) { showError('sso-error', err); });
+    });
+    $('sp-key-rotate').addEventListener('click', function () {
+      showError('sso-error', null); showMessage('sso-message', '');
+      api('POST', wsPath('/sso/sp-keys/rotate')).then(function (r) {
+        renderSpKeys(r.body);
+        showMessage('sso-message', r.body.keys.length > 1 ? 'Next SP key published: give the IdP the SP metadata again'
+          : 'The next SP key is now active');
+      }).catch(function (err) { showError('sso-error', err); });
     });
     $('sso-metadata-file').addEventListener('change', function () {
       var file = this.files[0];
@@ -251,7 +260,24 @@
   }
 
   function loadSso() {
+    loadSpKeys();
     return api('GET', wsPath('/sso')).then(function (r) { renderSso(r.body); }).catch(function (err) { showError('sso-error', err); });
+  }
+
+  /** The SP's signing certificates and the SLO URL (issue 19); a rotation publishes the next key first, then activates it. */
+  function loadSpKeys(after) {
+    return api('GET', wsPath('/sso/sp-keys')).then(function (r) { renderSpKeys(r.body); })
+      .catch(function (err) { showError('sso-error', err); });
+  }
+
+  function renderSpKeys(view) {
+    $('slo-sp-url').textContent = view.sloUrl || '';
+    var next = (view.keys || []).filter(function (k) { return k.status === 'NEXT'; }).length > 0;
+    var active = (view.keys || []).filter(function (k) { return k.status === 'ACTIVE'; })[0];
+    $('sp-keys-state').textContent = (active ? 'active, valid until ' + String(active.notAfter).substring(0, 10) : 'none yet')
+      + (next ? '; the next key is published: rotate again once the IdP has the new metadata' : '');
+    $('sp-keys-state').dataset.next = String(next);
+    $('sp-key-rotate').textContent = next ? 'Activate the next key' : 'Rotate';
   }
 
   function renderSso(sso) {
@@ -265,6 +291,7 @@
       $('slo-url').value = sso.sloUrl || '';
       $('sso-certificates').value = (sso.certificates || []).join('\n');
       $('sso-active').checked = sso.active;
+      $('sso-encrypted').checked = !!sso.encryptedAssertions;
     }
   }
 

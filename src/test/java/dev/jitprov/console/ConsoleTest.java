@@ -209,6 +209,12 @@ class ConsoleTest {
         browser.paste("sso-certificates", Certificates.toPem(s.idp.credentials().certificate()));
         browser.click("sso-save");
         browser.textContains("sso-message", "SSO settings saved");
+        // Issue 19: the SLO URL to paste into the IdP, and the SP key rotation in two steps
+        browser.textContains("slo-sp-url", "/saml/" + s.workspaceId + "/slo");
+        browser.click("sp-key-rotate");
+        browser.textContains("sso-message", "Next SP key published");
+        browser.click("sp-key-rotate");
+        browser.textContains("sso-message", "now active");
 
         // The default role chosen in the form is deleted meanwhile: unknown_default_role, shown in the form.
         s.admin().body(Map.of("name", "Contractor", "permissions", List.of("reports:view")))
