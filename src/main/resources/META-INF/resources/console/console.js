@@ -101,8 +101,13 @@
   var signOut = $('sign-out');
   if (signOut) {
     signOut.addEventListener('click', function () {
-      fetch('/logout', { method: 'POST', credentials: 'same-origin', redirect: 'manual' })
-        .finally(function () { window.location.assign('/console/login?workspace=' + encodeURIComponent(ws)); });
+      // A session from SAML with an IdP SLO URL continues at the IdP (issue 19): the answer names where. A navigation,
+      // not a form post, so the console's CSP (form-action 'self') does not stop it.
+      var home = '/console/login?workspace=' + encodeURIComponent(ws);
+      fetch('/logout', { method: 'POST', credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (body) { window.location.assign(body && body.idpLogout ? body.idpLogout : home); })
+        .catch(function () { window.location.assign(home); });
     });
   }
 

@@ -29,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -94,7 +95,14 @@ public class SessionResource {
     @Operation(summary = "End the current session (a temporary member is then deleted, R12)")
     public Uni<Response> logout(@Context HttpHeaders headers) {
         Cookie cookie = headers.getCookies().get(config.cookieName());
-        Response home = Response.seeOther(URI.create("/")).cookie(cookies.clearSession()).header("Cache-Control", "no-store").build();
+        // the console asks for JSON ({idpLogout}) and navigates itself: its CSP (form-action 'self') would stop a
+        // redirect to the IdP after a form post
+        boolean json = headers.getAcceptableMediaTypes().stream().anyMatch(t -> t.isCompatible(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                && !t.isWildcardType());
+        Response home = json
+                ? Response.ok(Map.of("signedOut", true), jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE).cookie(cookies.clearSession())
+                        .header("Cache-Control", "no-store").build()
+                : Response.seeOther(URI.create("/")).cookie(cookies.clearSession()).header("Cache-Control", "no-store").build();
         if (cookie == null) {
             return Uni.createFrom().item(home);
         }
@@ -108,7 +116,9 @@ public class SessionResource {
                             new EventMetadata(session.workspaceId(), "user:" + session.memberKey(), UUID.randomUUID().toString(), null),
                             new MemberCommand.EndSession(session.sessionId().toString(), SessionEndReason.LOGOUT, Actor.user(session.memberKey())))
                     .flatMap(ended -> singleLogout.fromSp(session.workspaceId(), session.sessionId()))
-                    .map(toIdp -> toIdp.map(sp -> Response.seeOther(URI.create(sp.location()))
+                    .map(toIdp -> toIdp.map(sp -> (json
+                                    ? Response.ok(Map.of("signedOut", true, "idpLogout", sp.location()), jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                                    : Response.seeOther(URI.create(sp.location())))
                                     .cookie(cookies.clearSession(), logoutRequestCookie(session.workspaceId(), sp.requestId()))
                                     .header("Cache-Control", "no-store").build())
                             .orElse(home));
