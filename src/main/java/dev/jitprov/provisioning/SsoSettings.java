@@ -13,9 +13,16 @@ public record SsoSettings(
         String ssoUrl,
         String sloUrl,
         boolean active,
-        boolean encryptedAssertions) {
+        boolean encryptedAssertions,
+        boolean aesCbcAllowed) {
 
     public SsoSettings {
         certificatesPem = certificatesPem == null ? List.of() : List.copyOf(certificatesPem);
+    }
+
+    /** Without AES-CBC: encrypted assertions, when on, must use AES-GCM (issue 19). */
+    public SsoSettings(String idpEntityId, List<String> certificatesPem, String ssoUrl, String sloUrl, boolean active,
+            boolean encryptedAssertions) {
+        this(idpEntityId, certificatesPem, ssoUrl, sloUrl, active, encryptedAssertions, false);
     }
 }

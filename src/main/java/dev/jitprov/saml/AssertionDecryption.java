@@ -51,7 +51,7 @@ final class AssertionDecryption {
         if (idp.spDecryptionKey() == null) {
             throw CheckFailure.of(SamlErrorCode.DECRYPTION_FAILED, "no SP decryption key configured");
         }
-        checkAlgorithms(encrypted.getDOM());
+        checkAlgorithms(encrypted.getDOM(), idp.aesCbcAllowed());
         Decrypter decrypter = new Decrypter(null, new StaticKeyInfoCredentialResolver(credential(idp)),
                 new ChainingEncryptedKeyResolver(List.of(new InlineEncryptedKeyResolver(),
                         new EncryptedElementTypeEncryptedKeyResolver())));
@@ -65,16 +65,17 @@ final class AssertionDecryption {
         }
     }
 
-    private static void checkAlgorithms(Element encryptedAssertion) throws CheckFailure {
+    private static void checkAlgorithms(Element encryptedAssertion, boolean cbcAllowed) throws CheckFailure {
         if (encryptedAssertion == null) {
             throw CheckFailure.of(SamlErrorCode.DECRYPTION_FAILED, "no DOM for the encrypted assertion");
         }
         NodeList methods = encryptedAssertion.getElementsByTagNameNS(XENC_NS, "EncryptionMethod");
         for (int i = 0; i < methods.getLength(); i++) {
             String algorithm = ((Element) methods.item(i)).getAttributeNS(null, "Algorithm");
-            if (!ALLOWED_ALGORITHMS.contains(algorithm)) {
+            if (!ALLOWED_ALGORITHMS.contains(algorithm) || (!cbcAllowed && algorithm.endsWith("-cbc"))) {
                 throw CheckFailure.of(SamlErrorCode.DECRYPTION_FAILED,
-                        "encryption algorithm " + SafeText.quoted(algorithm) + " is not allowed");
+                        "encryption algorithm " + SafeText.quoted(algorithm) + " is not allowed"
+                                + (algorithm.endsWith("-cbc") ? " (AES-CBC is accepted only when the workspace allows it)" : ""));
             }
         }
     }

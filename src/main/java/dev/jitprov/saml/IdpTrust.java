@@ -14,9 +14,17 @@ import java.util.Objects;
  * @param encryptedAssertionsAllowed whether EncryptedAssertion is accepted at all
  * @param spDecryptionKey            the SP private key for encrypted assertions, or {@code null}
  * @param spEncryptionCertificate    the SP certificate matching {@code spDecryptionKey}, or {@code null}
+ * @param aesCbcAllowed              whether AES-CBC content encryption is accepted besides AES-GCM (issue 19: only when the
+ *                                   workspace allows it; Entra ID encrypts with AES-256-CBC)
  */
 public record IdpTrust(String entityId, List<X509Certificate> signingCertificates, boolean encryptedAssertionsAllowed,
-        PrivateKey spDecryptionKey, X509Certificate spEncryptionCertificate) {
+        PrivateKey spDecryptionKey, X509Certificate spEncryptionCertificate, boolean aesCbcAllowed) {
+
+    /** AES-GCM only. */
+    public IdpTrust(String entityId, List<X509Certificate> signingCertificates, boolean encryptedAssertionsAllowed,
+            PrivateKey spDecryptionKey, X509Certificate spEncryptionCertificate) {
+        this(entityId, signingCertificates, encryptedAssertionsAllowed, spDecryptionKey, spEncryptionCertificate, false);
+    }
 
     public IdpTrust {
         Objects.requireNonNull(entityId, "entityId");

@@ -53,7 +53,7 @@ public class WorkspaceSamlValidator {
                 ? spKeys.active(workspace.workspaceId()).map(Optional::of) : Uni.createFrom().item(Optional.empty());
         return decryption.flatMap(key -> {
             IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(),
-                    key.map(SpKeys.SpKey::privateKey).orElse(null), key.map(SpKeys.SpKey::certificate).orElse(null));
+                    key.map(SpKeys.SpKey::privateKey).orElse(null), key.map(SpKeys.SpKey::certificate).orElse(null), sso.aesCbcAllowed());
             return Uni.createFrom().item(() -> validator.validate(samlResponse, sp, idp, expectedInResponseTo))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         });

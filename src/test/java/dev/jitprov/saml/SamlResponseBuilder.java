@@ -277,6 +277,14 @@ public final class SamlResponseBuilder {
     }
 
     /** Encrypts the (possibly signed) assertion to the SP certificate: AES-256-GCM, RSA-OAEP, key inline. */
+    private String contentEncryption = EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES256_GCM;
+
+    /** The content encryption of {@link #encryptFor}: AES-256-GCM by default (Okta's shape); Entra ID uses AES-256-CBC. */
+    public SamlResponseBuilder contentEncryption(String algorithm) {
+        this.contentEncryption = algorithm;
+        return this;
+    }
+
     public SamlResponseBuilder encryptFor(X509Certificate spCertificate) {
         this.encryptFor = spCertificate;
         return this;
@@ -422,7 +430,7 @@ public final class SamlResponseBuilder {
             XMLObjectProviderRegistrySupport.getMarshallerFactory().getMarshaller(assertion).marshall(assertion);
         }
         DataEncryptionParameters data = new DataEncryptionParameters();
-        data.setAlgorithm(EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES256_GCM);
+        data.setAlgorithm(contentEncryption);
         KeyEncryptionParameters key = new KeyEncryptionParameters();
         key.setEncryptionCredential(new BasicX509Credential(encryptFor));
         key.setAlgorithm(EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP);

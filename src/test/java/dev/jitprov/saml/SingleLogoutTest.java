@@ -276,6 +276,16 @@ class SingleLogoutTest {
         assertThat(s.session(cookie)).containsEntry("memberKey", "enid@example.com");
         s.postAcs(s.response("eve@example.com").attribute("role", "Analyst").encryptFor(TestCredentials.rsa("other-sp", 2048).certificate()).build())
                 .then().statusCode(403).body(containsString("decryption_failed"));
+
+        // Entra ID's shape, AES-256-CBC: refused until the workspace allows AES-CBC
+        String cbc = org.opensaml.xmlsec.encryption.support.EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES256;
+        s.postAcs(s.response("cora@example.com").attribute("role", "Analyst").contentEncryption(cbc).encryptFor(sp).build())
+                .then().statusCode(403).body(containsString("decryption_failed"));
+        s.admin().body(Map.of("idpEntityId", s.idp.entityId(), "certificates", List.of(Certificates.toPem(s.idp.credentials().certificate())),
+                        "ssoUrl", "https://idp.example.test/sso", "sloUrl", IDP_SLO, "active", true, "encryptedAssertions", true,
+                        "aesCbcAllowed", true))
+                .put("/api/workspaces/" + s.workspaceId + "/sso").then().statusCode(200).body("aesCbcAllowed", org.hamcrest.Matchers.equalTo(true));
+        s.signInWith(s.response("cora@example.com").attribute("role", "Analyst").contentEncryption(cbc).encryptFor(sp).build());
     }
 
     private static X509Certificate spCertificate(Scenario s) {

@@ -37,12 +37,14 @@ import java.util.UUID;
 @Path("/api/workspaces/{ws}/sso")
 public class SsoResource {
 
+    /** {@code aesCbcAllowed}: encrypted assertions may use AES-CBC besides AES-GCM (Entra ID uses AES-256-CBC; issue 19). */
     public record SsoRequest(String idpEntityId, List<String> certificates, String ssoUrl, String sloUrl, Boolean active,
-                             Boolean encryptedAssertions) {
+                             Boolean encryptedAssertions, Boolean aesCbcAllowed) {
     }
 
     public record SsoView(boolean configured, String idpEntityId, List<String> certificates, String ssoUrl, String sloUrl,
-                          boolean active, boolean encryptedAssertions, String spEntityId, String acsUrl, String spMetadataUrl) {
+                          boolean active, boolean encryptedAssertions, String spEntityId, String acsUrl, String spMetadataUrl,
+                          boolean aesCbcAllowed) {
     }
 
     /** The SP's signing certificates (issue 19): ACTIVE signs, NEXT is published before it becomes active. */
@@ -149,7 +151,8 @@ public class SsoResource {
         requireUrl("ssoUrl", request.ssoUrl());
         requireUrl("sloUrl", request.sloUrl());
         return new SsoSettings(request.idpEntityId().trim(), pems, request.ssoUrl(), request.sloUrl(),
-                request.active() == null || request.active(), Boolean.TRUE.equals(request.encryptedAssertions()));
+                request.active() == null || request.active(), Boolean.TRUE.equals(request.encryptedAssertions()),
+                Boolean.TRUE.equals(request.aesCbcAllowed()));
     }
 
     private static void requireUrl(String field, String value) {
@@ -171,9 +174,9 @@ public class SsoResource {
         var sp = saml.sp(state.workspaceId());
         String metadataUrl = sp.entityId();
         if (sso == null) {
-            return new SsoView(false, null, List.of(), null, null, false, false, sp.entityId(), sp.acsUrl(), metadataUrl);
+            return new SsoView(false, null, List.of(), null, null, false, false, sp.entityId(), sp.acsUrl(), metadataUrl, false);
         }
         return new SsoView(true, sso.idpEntityId(), sso.certificatesPem(), sso.ssoUrl(), sso.sloUrl(), sso.active(),
-                sso.encryptedAssertions(), sp.entityId(), sp.acsUrl(), metadataUrl);
+                sso.encryptedAssertions(), sp.entityId(), sp.acsUrl(), metadataUrl, sso.aesCbcAllowed());
     }
 }
