@@ -74,7 +74,8 @@ abstract class AbuseCase {
         map.put("POST /api/auth/password", refused(401, "invalid_credentials"));
         // issue 19: a LogoutRequest for the owner signed by a key the workspace does not trust ends nothing
         map.put("POST /saml/{ws}/slo", refused(403, "invalid_signature"));
-        map.put("POST /logout", refused(303, null));
+        // asked for JSON (as every attack here is), a logout answers 200 {signedOut} instead of a redirect (issue 19)
+        map.put("POST /logout", refused(200, null));
         return map;
     }
 
