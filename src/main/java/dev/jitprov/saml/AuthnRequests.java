@@ -5,16 +5,10 @@ import dev.jitprov.workspace.ServiceUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.NewCookie;
 
-import java.io.ByteArrayOutputStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.UUID;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 
 /**
  * SP-initiated sign-in: an AuthnRequest sent with the HTTP-Redirect binding. Its ID is remembered in a short-lived
@@ -54,18 +48,7 @@ public class AuthnRequests {
                 + "<saml:Issuer>" + escape(urls.spEntityId(ws)) + "</saml:Issuer>"
                 + "<samlp:NameIDPolicy AllowCreate=\"true\" Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified\"/>"
                 + "</samlp:AuthnRequest>";
-        String query = "SAMLRequest=" + encode(deflate(xml))
-                + (relayState == null || relayState.isBlank() ? "" : "&RelayState=" + encode(relayState))
-                + "&SigAlg=" + encode("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
-        try {
-            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
-            signer.initSign(key.privateKey());
-            signer.update(query.getBytes(StandardCharsets.UTF_8));
-            query += "&Signature=" + encode(Base64.getEncoder().encodeToString(signer.sign()));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign the AuthnRequest", e);
-        }
-        String location = idpSsoUrl + (idpSsoUrl.contains("?") ? "&" : "?") + query;
+        String location = RedirectBinding.signedUrl(idpSsoUrl, "SAMLRequest", xml, relayState, key.privateKey());
         NewCookie cookie = new NewCookie.Builder(COOKIE).value(id).path("/saml/" + ws + "/acs").maxAge(COOKIE_SECONDS)
                 .httpOnly(true).secure(cookies.secure()).sameSite(cookies.secure() ? NewCookie.SameSite.NONE : NewCookie.SameSite.LAX).build();
         return new Redirect(location, cookie, id);
@@ -73,20 +56,6 @@ public class AuthnRequests {
 
     public NewCookie clearCookie(String ws) {
         return new NewCookie.Builder(COOKIE).value("").path("/saml/" + ws + "/acs").maxAge(0).httpOnly(true).secure(cookies.secure()).build();
-    }
-
-    private static String deflate(String xml) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, new Deflater(Deflater.DEFLATED, true))) {
-            out.write(xml.getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static String escape(String value) {

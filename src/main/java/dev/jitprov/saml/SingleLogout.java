@@ -45,8 +45,11 @@ public class SingleLogout {
     public record Post(String html) implements Answer {
     }
 
-    /** The workspace has no IdP SLO URL to answer to: the sessions ended, a page says so. */
-    public record SignedOut(int ended, boolean partial) implements Answer {
+    /**
+     * A page says the person is signed out: the workspace has no IdP SLO URL to answer to, or the IdP answered this SP's
+     * LogoutRequest; {@code partial} when a session could not be ended or the IdP did not answer Success.
+     */
+    public record SignedOut(boolean partial) implements Answer {
     }
 
     /** Verification failed (nothing ended): the status, the code, a message for people. */
@@ -115,7 +118,7 @@ public class SingleLogout {
                     }
                     var row = rows.iterator().next();
                     String requestId = "_" + UUID.randomUUID().toString().replace("-", "");
-                    return keys.active(ws).map(key -> java.util.Optional.of(new SpLogout(LogoutResponses.requestRedirect(workspace.sso().sloUrl(),
+                    return keys.active(ws).map(key -> java.util.Optional.of(new SpLogout(LogoutMessages.requestRedirect(workspace.sso().sloUrl(),
                             urls.spEntityId(ws), requestId, row.getString("name_id"), row.getString("name_id_format"), row.getString("session_index"),
                             key, clock.instant()), requestId)));
                 });
@@ -136,7 +139,7 @@ public class SingleLogout {
                             "This sign-out answer does not answer the sign-out this browser started."));
                 }
                 return replayCache.claim(ws, "logout-response:" + response.responseId(), response.expires()).map(fresh -> fresh
-                        ? (Answer) new SignedOut(0, !response.success())
+                        ? (Answer) new SignedOut(!response.success())
                         : new Refused(403, SamlErrorCode.REPLAYED_REQUEST.code(), SamlErrorCode.REPLAYED_REQUEST.message()));
             }).onFailure(WorkspaceSamlValidator.LogoutRefused.class).recoverWithItem(failure -> {
                 SamlErrorCode error = ((WorkspaceSamlValidator.LogoutRefused) failure).error();
@@ -182,11 +185,11 @@ public class SingleLogout {
                                String relayState) {
         String idpSlo = workspace.sso().sloUrl();
         if (idpSlo == null || idpSlo.isBlank()) {
-            return Uni.createFrom().item(new SignedOut(0, partial));
+            return Uni.createFrom().item(new SignedOut(partial));
         }
         String spEntityId = urls.spEntityId(workspace.workspaceId());
         return keys.active(workspace.workspaceId()).map(key -> post
-                ? new Post(LogoutResponses.postForm(idpSlo, spEntityId, request.requestId(), partial, relayState, key, clock.instant()))
-                : new Redirect(LogoutResponses.redirect(idpSlo, spEntityId, request.requestId(), partial, relayState, key, clock.instant())));
+                ? new Post(LogoutMessages.postForm(idpSlo, spEntityId, request.requestId(), partial, relayState, key, clock.instant()))
+                : new Redirect(LogoutMessages.redirect(idpSlo, spEntityId, request.requestId(), partial, relayState, key, clock.instant())));
     }
 }

@@ -61,30 +61,31 @@ public class WorkspaceSamlValidator {
 
     /** The IdP's LogoutRequest on either binding (issue 19), verified on a worker thread like a Response. */
     public Uni<LogoutRequestVerifier.VerifiedLogout> verifyLogout(WorkspaceState workspace, String rawQueryOrNull, String postedOrNull) {
-        SsoSettings sso = workspace.sso();
-        IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(), null, null);
-        String sloUrl = urls.sloUrl(workspace.workspaceId());
-        return Uni.createFrom().item(() -> {
-            try {
-                return postedOrNull != null
-                        ? LogoutRequestVerifier.verifyPost(postedOrNull, idp, sloUrl, clock.instant(), policy)
-                        : LogoutRequestVerifier.verifyRedirect(rawQueryOrNull, idp, sloUrl, clock.instant(), policy);
-            } catch (CheckFailure failure) {
-                throw new LogoutRefused(failure.error(), failure.detail());
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return verifyLogoutMessage(workspace, (idp, sloUrl, now) -> postedOrNull != null
+                ? LogoutRequestVerifier.verifyPost(postedOrNull, idp, sloUrl, now, policy)
+                : LogoutRequestVerifier.verifyRedirect(rawQueryOrNull, idp, sloUrl, now, policy));
     }
 
     /** The IdP's LogoutResponse to this SP's LogoutRequest, on either binding. */
     public Uni<LogoutRequestVerifier.VerifiedLogoutResponse> verifyLogoutResponse(WorkspaceState workspace, String rawQueryOrNull, String postedOrNull) {
+        return verifyLogoutMessage(workspace, (idp, sloUrl, now) -> postedOrNull != null
+                ? LogoutRequestVerifier.verifyPostResponse(postedOrNull, idp, sloUrl, now, policy)
+                : LogoutRequestVerifier.verifyRedirectResponse(rawQueryOrNull, idp, sloUrl, now, policy));
+    }
+
+    @FunctionalInterface
+    private interface LogoutCheck<T> {
+        T verify(IdpTrust idp, String sloUrl, java.time.Instant now) throws CheckFailure;
+    }
+
+    /** A logout message checked against the workspace's IdP and SLO URL, off the event loop; a failure is a {@link LogoutRefused}. */
+    private <T> Uni<T> verifyLogoutMessage(WorkspaceState workspace, LogoutCheck<T> check) {
         SsoSettings sso = workspace.sso();
         IdpTrust idp = new IdpTrust(sso.idpEntityId(), certificates(sso.certificatesPem()), sso.encryptedAssertions(), null, null);
         String sloUrl = urls.sloUrl(workspace.workspaceId());
         return Uni.createFrom().item(() -> {
             try {
-                return postedOrNull != null
-                        ? LogoutRequestVerifier.verifyPostResponse(postedOrNull, idp, sloUrl, clock.instant(), policy)
-                        : LogoutRequestVerifier.verifyRedirectResponse(rawQueryOrNull, idp, sloUrl, clock.instant(), policy);
+                return check.verify(idp, sloUrl, clock.instant());
             } catch (CheckFailure failure) {
                 throw new LogoutRefused(failure.error(), failure.detail());
             }

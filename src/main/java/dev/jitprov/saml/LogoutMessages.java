@@ -13,34 +13,28 @@ import org.opensaml.xmlsec.signature.Signature;
 import org.opensaml.xmlsec.signature.support.SignatureConstants;
 import org.opensaml.xmlsec.signature.support.Signer;
 
-import java.io.ByteArrayOutputStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 
 /**
- * The SP's signed answer to an IdP's LogoutRequest (issue 19), on the binding the request came by: HTTP-Redirect (the
- * query string signed with the SP's active key, RSA-SHA256) or HTTP-POST (an enveloped signature, auto-posted by the
- * browser). {@code Success}, or {@code Success} with the second-level {@code PartialLogout} when a session could not be ended.
+ * The SP's signed logout messages (issue 19): its LogoutRequest of an SP-initiated logout (HTTP-Redirect), and its answer
+ * to an IdP's LogoutRequest on the binding the request came by: HTTP-Redirect (the query string signed with the SP's
+ * active key, RSA-SHA256) or HTTP-POST (an enveloped signature, auto-posted by the browser). {@code Success}, or {@code Success} with the second-level {@code PartialLogout} when a session could not be ended.
  */
-public final class LogoutResponses {
+public final class LogoutMessages {
 
     public static final String PARTIAL_LOGOUT = "urn:oasis:names:tc:SAML:2.0:status:PartialLogout";
-    private static final String RSA_SHA256 = SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256;
 
-    private LogoutResponses() {
+    private LogoutMessages() {
     }
 
     /** The IdP's URL with the signed response in its query (HTTP-Redirect). */
     public static String redirect(String idpSloUrl, String spEntityId, String inResponseTo, boolean partial, String relayState,
                                   SpKeys.SpKey key, Instant now) {
         LogoutResponse response = build(idpSloUrl, spEntityId, inResponseTo, partial, now);
-        return signedRedirect(idpSloUrl, "SAMLResponse", serialize(response, null), relayState, key);
+        return RedirectBinding.signedUrl(idpSloUrl, "SAMLResponse", serialize(response, null), relayState, key.privateKey());
     }
 
     /**
@@ -77,25 +71,7 @@ public final class LogoutResponses {
         } catch (Exception e) {
             throw new IllegalStateException("cannot write the LogoutRequest", e);
         }
-        return signedRedirect(idpSloUrl, "SAMLRequest", SerializeSupport.nodeToString(request.getDOM()), null, key);
-    }
-
-    /** HTTP-Redirect binding: the deflated message, RelayState and SigAlg in the query, signed over exactly those. */
-    private static String signedRedirect(String idpSloUrl, String parameter, String xml, String relayState, SpKeys.SpKey key) {
-        StringBuilder query = new StringBuilder(parameter).append("=").append(encode(Base64.getEncoder().encodeToString(deflate(xml))));
-        if (relayState != null && !relayState.isBlank()) {
-            query.append("&RelayState=").append(encode(relayState));
-        }
-        query.append("&SigAlg=").append(encode(RSA_SHA256));
-        try {
-            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
-            signer.initSign(key.privateKey());
-            signer.update(query.toString().getBytes(StandardCharsets.UTF_8));
-            query.append("&Signature=").append(encode(Base64.getEncoder().encodeToString(signer.sign())));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign the LogoutResponse", e);
-        }
-        return idpSloUrl + (idpSloUrl.contains("?") ? "&" : "?") + query;
+        return RedirectBinding.signedUrl(idpSloUrl, "SAMLRequest", SerializeSupport.nodeToString(request.getDOM()), null, key.privateKey());
     }
 
     /** An HTML page that posts the enveloped-signed response to the IdP (HTTP-POST). */
@@ -144,7 +120,7 @@ public final class LogoutResponses {
                 signature = (Signature) XMLObjectProviderRegistrySupport.getBuilderFactory().getBuilder(Signature.DEFAULT_ELEMENT_NAME)
                         .buildObject(Signature.DEFAULT_ELEMENT_NAME);
                 signature.setSigningCredential(new BasicX509Credential(key.certificate(), key.privateKey()));
-                signature.setSignatureAlgorithm(RSA_SHA256);
+                signature.setSignatureAlgorithm(RedirectBinding.RSA_SHA256);
                 signature.setCanonicalizationAlgorithm(SignatureConstants.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
                 response.setSignature(signature);
             }
@@ -156,19 +132,5 @@ public final class LogoutResponses {
         } catch (Exception e) {
             throw new IllegalStateException("cannot write the LogoutResponse", e);
         }
-    }
-
-    private static byte[] deflate(String xml) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, new Deflater(Deflater.DEFLATED, true))) {
-            out.write(xml.getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
