@@ -1,5 +1,6 @@
 package dev.jitprov.eventstore;
 
+import dev.jitprov.replica.BackgroundWork;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +38,8 @@ import java.util.function.Function;
  * several replicas can run the relay and only one works at a time. It reads events after the checkpoint
  * {@code (transaction_id, position)} but only from transactions below {@code pg_snapshot_xmin}: a transaction
  * still open holds back everything that committed after it started, so an event committed late is never
- * skipped. The checkpoint moves only after Kafka acknowledged the whole batch.
+ * skipped. The checkpoint moves only after Kafka acknowledged the whole batch. Per stream the events go out in
+ * version order even when transaction-id order disagrees ({@link EventStore#inStreamOrder}).
  */
 @ApplicationScoped
 public class KafkaRelay {
@@ -60,13 +62,16 @@ public class KafkaRelay {
     private final RolesConfig roles;
     private final EventsConfig events;
     private final Vertx vertx;
+    private final BackgroundWork work;
     private final Counter published;
     private final Timer lag;
     private final AtomicLong cycles = new AtomicLong();
     private volatile boolean running;
 
     public KafkaRelay(Pool pool, EventStore store, @Channel(CHANNEL) MutinyEmitter<String> emitter, ObjectMapper json,
-                      RelayConfig config, RolesConfig roles, EventsConfig events, Vertx vertx, MeterRegistry metrics) {
+                      RelayConfig config, RolesConfig roles, EventsConfig events, Vertx vertx, MeterRegistry metrics,
+                      BackgroundWork work) {
+        this.work = work;
         this.pool = pool;
         this.store = store;
         this.emitter = emitter;
@@ -110,10 +115,10 @@ public class KafkaRelay {
     }
 
     private void loop() {
-        if (!running) {
+        if (!running || work.stopping()) { // a stopping replica starts no batch; BackgroundWork waits for the one in flight
             return;
         }
-        relayBatch(batch -> Uni.createFrom().voidItem()).subscribe().with(
+        work.track(relayBatch(batch -> Uni.createFrom().voidItem())).subscribe().with(
                 count -> {
                     cycles.incrementAndGet();
                     if (count > 0) {
@@ -130,7 +135,7 @@ public class KafkaRelay {
     }
 
     private void schedule(Duration delay) {
-        if (running) {
+        if (running && !work.stopping()) {
             vertx.setTimer(Math.max(1, delay.toMillis()), id -> loop());
         }
     }
@@ -148,10 +153,13 @@ public class KafkaRelay {
                         return Uni.createFrom().item(0);
                     }
                     Row checkpoint = rows.iterator().next();
-                    return readBatch(conn, checkpoint.getString("tx"), checkpoint.getLong("last_position"))
+                    String lastTransaction = checkpoint.getString("tx");
+                    long lastPosition = checkpoint.getLong("last_position");
+                    return readBatch(conn, lastTransaction, lastPosition)
                             .flatMap(batch -> batch.isEmpty()
                                     ? Uni.createFrom().item(0)
-                                    : publish(batch)
+                                    : store.inStreamOrder(conn, batch, lastTransaction, lastPosition)
+                                    .flatMap(this::publish)
                                     .flatMap(ignored -> beforeCheckpoint.apply(batch))
                                     .flatMap(ignored -> saveCheckpoint(conn, batch.get(batch.size() - 1)))
                                     .replaceWith(batch.size()));

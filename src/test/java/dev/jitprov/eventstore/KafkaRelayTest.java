@@ -85,6 +85,44 @@ class KafkaRelayTest {
         }
     }
 
+    /**
+     * A transaction takes its id at its first write (a sign-in: the replay claim), possibly before it waits for a
+     * stream's lock; so a stream's version 2 can carry a lower transaction id than its version 1 (two sign-ins of one
+     * user raced on two replicas did, issue 22). Kafka must still get version 1 first.
+     */
+    @Test
+    void aStreamsVersionsArePublishedInOrderWhenTheirTransactionIdsAreNot() {
+        String stream = uniqueStream("reordered");
+        List<StoredEvent> second;
+        List<StoredEvent> first;
+        SqlConnection older = pool.getConnection().await().atMost(TIMEOUT);
+        try {
+            Transaction transaction = older.begin().await().atMost(TIMEOUT);
+            older.query("SELECT pg_current_xact_id()").execute().await().atMost(TIMEOUT); // takes its id now
+            first = store.append(stream, 0, things("ws-relay", 1)).await().atMost(TIMEOUT); // a later id, version 1
+            second = store.append(older, stream, 1, things("ws-relay", 1)).await().atMost(TIMEOUT); // the earlier id, version 2
+            transaction.commit().await().atMost(TIMEOUT);
+        } finally {
+            older.close().await().atMost(TIMEOUT);
+        }
+        assertThat(Long.parseLong(second.get(0).transactionId())).isLessThan(Long.parseLong(first.get(0).transactionId()));
+
+        // a page holding only version 2 publishes version 1 ahead of it; once the checkpoint passed version 2, the page
+        // that reaches version 1 skips it (published already)
+        StoredEvent v1 = first.get(0);
+        StoredEvent v2 = second.get(0);
+        String beforeBoth = String.valueOf(Long.parseLong(v2.transactionId()) - 1);
+        assertThat(store.inStreamOrder(pool, List.of(v2), beforeBoth, Long.MAX_VALUE).await().atMost(TIMEOUT))
+                .extracting(StoredEvent::version).containsExactly(1, 2);
+        assertThat(store.inStreamOrder(pool, List.of(v1), v2.transactionId(), v2.position()).await().atMost(TIMEOUT)).isEmpty();
+
+        drain();
+        try (TopicReader reader = new TopicReader(events.topic())) {
+            List<ConsumerRecord<String, String>> records = reader.readUntil(all -> ofStream(all, stream).size() >= 2, TIMEOUT);
+            assertThat(versions(ofStream(records, stream))).containsExactly(1, 2);
+        }
+    }
+
     @Test
     void aRelayKilledBetweenPublishAndCheckpointRepublishesAndTheHelperAppliesEachEventOnce() {
         pool.query("CREATE TABLE IF NOT EXISTS test_effects (event_id UUID NOT NULL, stream_id TEXT NOT NULL)")
