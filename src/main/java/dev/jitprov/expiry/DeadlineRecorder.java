@@ -1,5 +1,6 @@
 package dev.jitprov.expiry;
 
+import dev.jitprov.replica.DrainedAtShutdown;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.CloudEventEnvelope;
 import dev.jitprov.eventstore.EventTypes;
@@ -61,6 +62,7 @@ public class DeadlineRecorder {
      * One Kafka poll at a time ({@code batch=true}): the batch's ids are recorded and the new ones applied in one
      * transaction, the writes pipelined in order ({@link Writes}).
      */
+    @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(CHANNEL)
     public Uni<Void> consume(List<String> records) {
         List<Followed> followed = new ArrayList<>(records.size());

@@ -59,6 +59,7 @@ public class Expirer {
         this.clock = clock;
     }
 
+    @dev.jitprov.replica.DrainedAtShutdown
     @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessExpirer.class, identity = "expiry", every = "{jit.expiry.scan-interval}", delayed = "{jit.expiry.scan-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scan() {

@@ -1,5 +1,6 @@
 package dev.jitprov.notification;
 
+import dev.jitprov.replica.DrainedAtShutdown;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.CloudEventEnvelope;
@@ -88,6 +89,7 @@ public class AdminNotifier {
      * One Kafka poll per transaction ({@code batch=true}): the ids are recorded with {@link ProcessedEvents#claim}
      * and the outbox rows of the new events written in the same transaction, pipelined ({@link Writes}).
      */
+    @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(CHANNEL)
     public Uni<Void> consume(List<String> records) {
         List<Notified> notified = new ArrayList<>();

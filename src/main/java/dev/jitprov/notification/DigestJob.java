@@ -49,6 +49,7 @@ public class DigestJob {
         this.clock = clock;
     }
 
+    @dev.jitprov.replica.DrainedAtShutdown
     @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessNotifier.class, identity = "new-member-digest", cron = "{jit.notification.digest-cron}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> daily() {

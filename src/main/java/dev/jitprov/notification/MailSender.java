@@ -78,6 +78,7 @@ public class MailSender {
     record PendingMail(long id, String recipient, String workspaceId, MailKind kind, JsonObject params, int attempts) {
     }
 
+    @dev.jitprov.replica.DrainedAtShutdown
     @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessNotifier.class, identity = "admin-mail-sender", every = "{jit.notification.send-interval}", delayed = "{jit.notification.send-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sendDue() {
@@ -160,6 +161,7 @@ public class MailSender {
      * logs them when there are any: each may or may not have reached its recipient, and is never retried
      * automatically (R16: at most once). docs/operations.md says how to resend or close them.
      */
+    @dev.jitprov.replica.DrainedAtShutdown
     @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessNotifier.class, identity = "admin-mail-stuck-check", every = "60s",
             delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> reportStuck() {

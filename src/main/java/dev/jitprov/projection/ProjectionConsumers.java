@@ -1,5 +1,6 @@
 package dev.jitprov.projection;
 
+import dev.jitprov.replica.DrainedAtShutdown;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jitprov.eventstore.CloudEventEnvelope;
 import io.smallrye.mutiny.Uni;
@@ -40,16 +41,19 @@ public class ProjectionConsumers {
         this.json = json;
     }
 
+    @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(MEMBERS_CHANNEL)
     public Uni<Void> members(List<String> records) {
         return consume(members, records);
     }
 
+    @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(SESSIONS_CHANNEL)
     public Uni<Void> sessions(List<String> records) {
         return consume(sessions, records);
     }
 
+    @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(AUDIT_CHANNEL)
     public Uni<Void> audit(List<String> records) {
         return consume(audit, records);

@@ -78,6 +78,7 @@ public class ProjectionLag {
         return lagMillis.get(projection).get() / 1000.0;
     }
 
+    @dev.jitprov.replica.DrainedAtShutdown
     @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessProjector.class, every = "{jit.projections.lag-refresh-every}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         Uni<Void> seed = seeded.get() ? Uni.createFrom().voidItem() : seed();

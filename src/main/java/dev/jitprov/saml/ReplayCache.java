@@ -47,6 +47,7 @@ public class ReplayCache {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    @dev.jitprov.replica.DrainedAtShutdown
     @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessApi.class, every = "{jit.saml.replay-cleanup-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetExpired() {
         return pool.preparedQuery("DELETE FROM saml_replay_cache WHERE expires_at < $1")

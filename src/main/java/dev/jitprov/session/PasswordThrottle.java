@@ -144,6 +144,7 @@ public class PasswordThrottle {
     }
 
     /** Rows whose failures are forgotten and whose lock is over go (every e-mail ever tried would stay otherwise). */
+    @dev.jitprov.replica.DrainedAtShutdown
     @Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessApi.class, every = "10m", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetOld() {

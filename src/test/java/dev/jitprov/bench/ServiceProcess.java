@@ -33,10 +33,18 @@ final class ServiceProcess implements AutoCloseable {
     final GreenMail smtp;
     final int port;
     final Path log;
+    private static final Path APP = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
     private final List<String> command;
+    private final boolean ownsInfrastructure;
     private Process process;
 
-    private ServiceProcess(EmbeddedPostgres postgres, KafkaClusterTestKit kafka, GreenMail smtp, int port, Path log, List<String> command) {
+    private ServiceProcess(EmbeddedPostgres postgres, KafkaClusterTestKit kafka, GreenMail smtp, int port, Path log, List<String> command,
+                           boolean ownsInfrastructure) {
+        if (!Files.exists(APP)) {
+            throw new IllegalStateException(APP + " is missing: package the service first (./mvnw -Plocal ... does)");
+        }
+        this.ownsInfrastructure = ownsInfrastructure;
         this.postgres = postgres;
         this.kafka = kafka;
         this.smtp = smtp;
@@ -47,32 +55,53 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts the stack and the service; {@code serviceArgs} are extra JVM options of the service (heap, config). */
     static ServiceProcess start(String name, List<String> serviceArgs) throws Exception {
-        Path app = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(app)) {
-            throw new IllegalStateException(app + " is missing: package the service first (./mvnw -Plocal ... does)");
-        }
+        ServiceProcess service = infrastructure(name, serviceArgs);
+        service.startService(name);
+        return service;
+    }
+
+    /**
+     * Starts PostgreSQL, Kafka and SMTP only; the service process of the result is not started ({@link #startService}
+     * starts it). The replica harness starts its services with {@link #replica} instead.
+     */
+    static ServiceProcess infrastructure(String name, List<String> serviceArgs) throws Exception {
         Path data = Files.createTempDirectory(name);
         say(name, "starting PostgreSQL, Kafka, SMTP");
         EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), Ports.free());
         KafkaClusterTestKit kafka = Infrastructure.kafka(3);
         GreenMail smtp = Infrastructure.smtp(Ports.free());
         int port = Ports.free();
+        return new ServiceProcess(postgres, kafka, smtp, port, data.resolve("service.log"),
+                command(port, name, postgres, kafka, smtp, serviceArgs), true);
+    }
+
+    /**
+     * Another service process on the same PostgreSQL, Kafka and SMTP (a replica): its own HTTP port, log file and
+     * PostgreSQL {@code application_name} (= {@code name}). Not started; {@link #close} stops only the process.
+     */
+    ServiceProcess replica(String name, List<String> serviceArgs) {
+        int replicaPort = Ports.free();
+        return new ServiceProcess(postgres, kafka, smtp, replicaPort, log.resolveSibling(name + ".log"),
+                command(replicaPort, name, postgres, kafka, smtp, serviceArgs), false);
+    }
+
+    private static List<String> command(int port, String name, EmbeddedPostgres postgres, KafkaClusterTestKit kafka, GreenMail smtp,
+                                        List<String> serviceArgs) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(serviceArgs);
         command.addAll(List.of(
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
                 "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
+                "-Dquarkus.datasource.reactive.additional-properties.application_name=" + name,
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "-Dquarkus.mailer.host=127.0.0.1", "-Dquarkus.mailer.port=" + smtp.getSmtp().getPort(),
                 "-Dquarkus.profile=local",
                 "-Djit.admin.operator-token=" + Scenario.OPERATOR_TOKEN,
                 "-Djit.public.base-url=" + Scenario.BASE_URL,
-                "-jar", app.toString()));
-        ServiceProcess service = new ServiceProcess(postgres, kafka, smtp, port, data.resolve("service.log"), command);
-        service.startService(name);
-        return service;
+                "-jar", APP.toString()));
+        return command;
     }
 
     /**
@@ -134,6 +163,26 @@ final class ServiceProcess implements AutoCloseable {
         return DriverManager.getConnection(Infrastructure.jdbcUrl(postgres), "postgres", "postgres");
     }
 
+    /** Whether the service process runs now. */
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL, as a crash or an OOM kill would end it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (what Kubernetes sends a stopping pod), then waits; returns how long the process took to exit. */
+    java.time.Duration stop(java.time.Duration patience) throws InterruptedException {
+        long from = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        return java.time.Duration.ofNanos(System.nanoTime() - from);
+    }
+
     @Override
     public void close() throws Exception {
         if (process != null) {
@@ -141,8 +190,10 @@ final class ServiceProcess implements AutoCloseable {
             process.waitFor(20, TimeUnit.SECONDS);
             process.destroyForcibly();
         }
-        smtp.stop();
-        postgres.close();
+        if (ownsInfrastructure) {
+            smtp.stop();
+            postgres.close();
+        }
     }
 
 

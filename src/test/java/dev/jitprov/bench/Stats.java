@@ -27,6 +27,14 @@ final class Stats {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
+    /** "p50 / p99 / max (n)" of latencies in ms, or "no samples". */
+    static String summary(List<Double> millis) {
+        if (millis.isEmpty()) {
+            return "no samples";
+        }
+        return "%.0f / %.0f / %.0f (n=%d)".formatted(percentile(millis, 50), percentile(millis, 99), Collections.max(millis), millis.size());
+    }
+
     static void print(String line) {
         System.out.println("[bench] " + line);
     }

@@ -5,16 +5,27 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.GroupVersion;
 import org.apache.kafka.server.common.MetadataVersion;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Real PostgreSQL, Kafka and SMTP servers started in-process, without Docker: shared by the test resource
  * ({@link TestStack}) and the one-command local run ({@link LocalStack}).
  */
 public final class Infrastructure {
+
+    /**
+     * The broker-side consumer group timing (KIP-848, ADR 0014), as deploy/base/kafka.yaml sets it: a member that
+     * stops heartbeating loses its partitions to the others after 6 s (the broker's default is 45 s); members heartbeat
+     * every second, and learn of a new assignment with the next heartbeat.
+     */
+    public static final String GROUP_SESSION_TIMEOUT_MS = "6000";
+    public static final String GROUP_HEARTBEAT_INTERVAL_MS = "1000";
 
     private Infrastructure() {
     }
@@ -41,7 +52,10 @@ public final class Infrastructure {
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                // group.version 1: the KIP-848 consumer group protocol (a StorageTool format sets it by default; the
+                // test kit's bootstrap metadata leaves it at 0 unless asked)
+                .setBootstrapMetadata(BootstrapMetadata.fromVersions(MetadataVersion.latestProduction(),
+                        Map.of(GroupVersion.FEATURE_NAME, GroupVersion.GV_1.featureLevel()), "jit-infrastructure"))
                 .build();
         KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(nodes)
                 .setConfigProp("offsets.topic.replication.factor", "1")
@@ -51,6 +65,10 @@ public final class Infrastructure {
                 .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
                 .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("group.consumer.min.session.timeout.ms", GROUP_SESSION_TIMEOUT_MS)
+                .setConfigProp("group.consumer.session.timeout.ms", GROUP_SESSION_TIMEOUT_MS)
+                .setConfigProp("group.consumer.min.heartbeat.interval.ms", GROUP_HEARTBEAT_INTERVAL_MS)
+                .setConfigProp("group.consumer.heartbeat.interval.ms", GROUP_HEARTBEAT_INTERVAL_MS)
                 .setConfigProp("num.partitions", String.valueOf(partitions))
                 .setConfigProp("auto.create.topics.enable", "true")
                 .build();

@@ -50,6 +50,10 @@ public final class StandaloneKafka implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                "group.consumer.min.session.timeout.ms=" + Infrastructure.GROUP_SESSION_TIMEOUT_MS,
+                "group.consumer.session.timeout.ms=" + Infrastructure.GROUP_SESSION_TIMEOUT_MS,
+                "group.consumer.min.heartbeat.interval.ms=" + Infrastructure.GROUP_HEARTBEAT_INTERVAL_MS,
+                "group.consumer.heartbeat.interval.ms=" + Infrastructure.GROUP_HEARTBEAT_INTERVAL_MS,
                 ""));
         run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
                 dir.resolve("server.properties").toString())).waitFor(60, TimeUnit.SECONDS);
