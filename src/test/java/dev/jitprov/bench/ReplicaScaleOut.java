@@ -27,8 +27,8 @@ final class ReplicaScaleOut {
     }
 
     public static void main(String[] args) throws Exception {
-        int perStep = Integer.getInteger("replicas.scale-sign-ins", 3000);
-        int rounds = Integer.getInteger("replicas.scale-rounds", 3);
+        int perStep = Integer.getInteger("replicas.scale-sign-ins", 1000);
+        int rounds = Integer.getInteger("replicas.scale-rounds", 2);
         boolean passed = false;
         ServiceProcess stack = ServiceProcess.infrastructure("scale", List.of());
         List<ServiceProcess> started = new ArrayList<>();
