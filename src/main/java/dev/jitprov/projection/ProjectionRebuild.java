@@ -176,9 +176,20 @@ public class ProjectionRebuild {
         return parts;
     }
 
-    /** The events after ({@code lastTransaction}, {@code lastPosition}) below the commit horizon: one batch. */
-    private Uni<List<StoredEvent>> read(String lastTransaction, long lastPosition) {
-        return store.readAfter(pool, lastTransaction, lastPosition, config.rebuildBatchSize());
+    /**
+     * The events after ({@code lastTransaction}, {@code lastPosition}) below the commit horizon: one batch, each stream
+     * in version order even where transaction-id order disagrees (as the relay publishes them, EventStore#inStreamOrder;
+     * an event applied ahead of its turn is skipped when the cursor reaches it: applyOnce).
+     */
+    private Uni<Page> read(String lastTransaction, long lastPosition) {
+        return store.readAfter(pool, lastTransaction, lastPosition, config.rebuildBatchSize())
+                .flatMap(page -> page.isEmpty() ? Uni.createFrom().item(new Page(null, List.of()))
+                        : store.inStreamOrder(pool, page, lastTransaction, lastPosition)
+                        .map(ordered -> new Page(page.get(page.size() - 1), ordered)));
+    }
+
+    /** A batch to apply, and where the cursor stands after it ({@code last} of the page read, in transaction order). */
+    private record Page(StoredEvent last, List<StoredEvent> events) {
     }
 
     /**
@@ -188,8 +199,8 @@ public class ProjectionRebuild {
      * the end: a store of a million events ran the JVM out of heap.) If one part fails the rebuild fails and the gate
      * stays closed, as for any rebuild failure; a forced rerun starts from the truncation again.
      */
-    private Uni<Long> replay(Projection projection, List<StoredEvent> first) {
-        AtomicReference<List<StoredEvent>> next = new AtomicReference<>(first);
+    private Uni<Long> replay(Projection projection, Page first) {
+        AtomicReference<Page> next = new AtomicReference<>(first);
         AtomicLong total = new AtomicLong();
         return Multi.createBy().repeating().uni(() -> step(projection, next, total))
                 .whilst(more -> more)
@@ -198,13 +209,14 @@ public class ProjectionRebuild {
     }
 
     /** One batch; emits whether there was one. */
-    private Uni<Boolean> step(Projection projection, AtomicReference<List<StoredEvent>> next, AtomicLong total) {
-        List<StoredEvent> batch = next.getAndSet(List.of());
-        if (batch.isEmpty()) {
+    private Uni<Boolean> step(Projection projection, AtomicReference<Page> next, AtomicLong total) {
+        Page page = next.getAndSet(new Page(null, List.of()));
+        if (page.last() == null) {
             return Uni.createFrom().item(false);
         }
+        List<StoredEvent> batch = page.events();
         long started = System.nanoTime();
-        StoredEvent last = batch.get(batch.size() - 1);
+        StoredEvent last = page.last();
         long maxPosition = batch.stream().mapToLong(StoredEvent::position).max().orElse(0);
         int size = batch.size();
         long sum = total.get() + size;
@@ -218,7 +230,9 @@ public class ProjectionRebuild {
                 return Uni.combine().all().unis(customPlans, applier.applyInRebuild(conn, projection, part)).discardItems();
             }));
         }
-        Uni<Void> applied = Uni.join().all(parts).andFailFast()
+        Uni<Void> applyParts = parts.isEmpty() ? Uni.createFrom().voidItem() // every event of the page was applied ahead of its turn
+                : Uni.join().all(parts).andFailFast().replaceWithVoid();
+        Uni<Void> applied = applyParts
                 .flatMap(ignored -> pool.preparedQuery("UPDATE projection_state SET rebuilt_events = $2 WHERE name = $1")
                         .execute(Tuple.of(projection.name(), sum)))
                 .replaceWithVoid();
