@@ -40,6 +40,9 @@ public final class Infrastructure {
         if (port > 0) {
             builder.setPort(port);
         }
+        if (Boolean.getBoolean("pg.statements")) { // statement counts for the sign-in cost harness (bench.SignInCost)
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
         if (dataDirectory != null) {
             builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
         }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Issue 20: where the machine's CPU goes per sign-in, all parts co-located as ./mvnw -Plocal runs them.
+#
+# Packages the service, then runs dev.jitprov.bench.SignInCost (test sources): PostgreSQL (data on disk, with
+# pg_stat_statements), Kafka and SMTP in the harness JVM, the packaged service as a child process. After a warm-up of
+# COST_WARMUP first sign-ins it runs COST_USERS first sign-ins, then as many repeat sign-ins, closed loop with
+# COST_CONCURRENCY in flight, and prints per sign-in: CPU ms by process (service, PostgreSQL, Kafka broker, SMTP,
+# client), the service's CPU by stage and by component (JFR execution samples), rows written per table and statements
+# (round trips) per sign-in.
+#
+# Usage: scripts/sign-in-cost.sh     (COST_WARMUP=3000 COST_USERS=3000 COST_CONCURRENCY=16)
+#        COST_SERVICE_ARGS="-Djit.roles=api ..." to measure other settings of the service.
+# Needs: JDK 17; about 5 minutes on 2 cores (signing the responses takes a third of it). Nothing else with Maven meanwhile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -Plocal -Dlocal.main=dev.jitprov.bench.SignInCost \
+  -Dcost.warmup="${COST_WARMUP:-3000}" -Dcost.users="${COST_USERS:-3000}" -Dcost.concurrency="${COST_CONCURRENCY:-16}" \
+  -Dcost.serviceArgs="${COST_SERVICE_ARGS:-}"

@@ -1,0 +1,349 @@
+package dev.jitprov.bench;
+
+import dev.jitprov.support.Scenario;
+import io.restassured.RestAssured;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 20's cost harness: where the machine's CPU goes per sign-in, everything co-located as {@code ./mvnw -Plocal}
+ * runs it (PostgreSQL with its data on disk, Kafka and SMTP in this JVM, the packaged service as a child process).
+ *
+ * <p>After a warm-up of {@code cost.warmup} first sign-ins, two phases, closed loop with {@code cost.concurrency} in
+ * flight: {@code cost.users} first sign-ins (member created), then as many repeat sign-ins of those users. For each
+ * phase it prints sign-ins/s and latency, then per sign-in:
+ * <ul>
+ *   <li>CPU ms by process: the service (/proc/pid/stat), PostgreSQL (the postmaster and its backends), and this JVM
+ *       split by thread: the Kafka broker, SMTP, the HTTP client, the rest (GC and JIT are in "this JVM, other");</li>
+ *   <li>the service's CPU by stage, from a JFR recording (execution samples, {@code settings=profile}) classified by
+ *       the first recognised frame from the top of each stack (signature, XML parsing, PostgreSQL client, Kafka
+ *       client, JSON, logging, HTTP, …) and, separately, by the first frame of this project's code (which component:
+ *       ACS, projections, relay, notifier, expirer);</li>
+ *   <li>rows written per table (pg_stat_user_tables) and statements per sign-in (pg_stat_statements: each call is one
+ *       round trip for this client), the busiest statements first.</li>
+ * </ul>
+ * Run: {@code scripts/sign-in-cost.sh}. The figures are for this machine and its noise: compare phases and runs of
+ * the same day, never absolute figures across machines.
+ */
+public final class SignInCost {
+
+    private static final Map<String, String> STAGES = new LinkedHashMap<>();
+
+    static {
+        // first match from the top of the stack wins; Mutiny, java.util and java.lang frames are looked through
+        STAGES.put("org.apache.xml.security.c14n", "signature: canonicalization");
+        STAGES.put("org.apache.xml.security.transforms", "signature: canonicalization");
+        STAGES.put("org.apache.xml.security.algorithms", "signature: crypto");
+        STAGES.put("org.apache.xml.security.signature", "signature: references, digests");
+        STAGES.put("org.apache.xml.security.utils", "signature: references, digests");
+        STAGES.put("sun.security", "signature: crypto");
+        STAGES.put("java.security", "signature: crypto");
+        STAGES.put("java.math", "signature: crypto");
+        STAGES.put("com.sun.crypto", "signature: crypto");
+        STAGES.put("org.bouncycastle", "signature: crypto");
+        STAGES.put("org.opensaml", "SAML: unmarshal, profile checks");
+        STAGES.put("net.shibboleth", "SAML: unmarshal, profile checks");
+        STAGES.put("org.apache.xerces", "XML parsing");
+        STAGES.put("com.sun.org.apache", "XML parsing");
+        STAGES.put("javax.xml", "XML parsing");
+        STAGES.put("jdk.xml", "XML parsing");
+        STAGES.put("org.w3c", "XML parsing");
+        STAGES.put("java.util.zip", "decode (inflate)");
+        STAGES.put("java.util.Base64", "decode (base64)");
+        STAGES.put("io.vertx.pgclient", "PostgreSQL client");
+        STAGES.put("io.vertx.sqlclient", "PostgreSQL client");
+        STAGES.put("org.hibernate", "Hibernate Reactive");
+        STAGES.put("org.apache.kafka", "Kafka client");
+        STAGES.put("io.smallrye.reactive.messaging", "SmallRye messaging");
+        STAGES.put("com.fasterxml.jackson", "JSON");
+        STAGES.put("org.jboss.logmanager", "logging");
+        STAGES.put("org.jboss.logging", "logging");
+        STAGES.put("io.quarkus.mailer", "mail");
+        STAGES.put("io.vertx.ext.mail", "mail");
+        STAGES.put("io.micrometer", "metrics");
+        STAGES.put("io.netty", "HTTP, network (Netty, Vert.x, REST)");
+        STAGES.put("io.vertx", "HTTP, network (Netty, Vert.x, REST)");
+        STAGES.put("org.jboss.resteasy", "HTTP, network (Netty, Vert.x, REST)");
+        STAGES.put("io.quarkus", "HTTP, network (Netty, Vert.x, REST)");
+        STAGES.put("dev.jitprov", "this project's code");
+    }
+
+    private SignInCost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmup = Integer.getInteger("cost.warmup", 3000);
+        int users = Integer.getInteger("cost.users", 3000);
+        int concurrency = Integer.getInteger("cost.concurrency", 16);
+        System.setProperty("pg.statements", "true");
+        List<String> serviceArgs = ServiceProcess.imageOptions(System.getProperty("cost.heap", "256m"), "20");
+        String extra = System.getProperty("cost.serviceArgs", "");
+        if (!extra.isBlank()) {
+            serviceArgs.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        boolean passed = false;
+        try (ServiceProcess service = ServiceProcess.start("sign-in-cost", serviceArgs)) {
+            RestAssured.port = service.port;
+            Scenario scenario = Scenario.withJit("cost-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
+            String run = UUID.randomUUID().toString().substring(0, 6);
+            List<String> warmEmails = Responses.emails("warm-" + run, warmup);
+            List<String> emails = Responses.emails("cost-" + run, users);
+            Stats.print("signing %d responses".formatted(warmup + 2 * users));
+            List<String> warm = Responses.sign(scenario.idp, scenario.sp(), warmEmails, Duration.ofMinutes(60));
+            List<String> first = Responses.sign(scenario.idp, scenario.sp(), emails, Duration.ofMinutes(60));
+            List<String> repeat = Responses.sign(scenario.idp, scenario.sp(), emails, Duration.ofMinutes(60));
+            try (Connection db = service.database(); Statement sql = db.createStatement()) {
+                sql.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            }
+            SignInLoad load = new SignInLoad("http://localhost:" + service.port, scenario.workspaceId);
+            Stats.print("warm-up: " + load.closedLoop(warm, concurrency).summary());
+            awaitQuiet(service);
+            phase(service, load, "first sign-in (member created)", first, concurrency);
+            phase(service, load, "repeat sign-in", repeat, concurrency);
+            Stats.print("service RSS: " + service.rss());
+            passed = true;
+        } catch (Throwable e) {
+            e.printStackTrace();
+        } finally {
+            Stats.print(passed ? "DONE" : "FAILED");
+            Runtime.getRuntime().halt(passed ? 0 : 1);
+        }
+    }
+
+    private static void phase(ServiceProcess service, SignInLoad load, String name, List<String> responses, int concurrency) throws Exception {
+        Path jfr = service.log.resolveSibling("cost-" + name.split(" ")[0] + ".jfr");
+        jcmd(service, "JFR.start", "name=cost", "settings=profile", "filename=" + jfr);
+        Snapshot before = Snapshot.take(service);
+        SignInLoad.Result result = load.closedLoop(responses, concurrency);
+        awaitQuiet(service); // the background work the phase caused (relay, consumers, mails) counts too
+        Snapshot after = Snapshot.take(service);
+        jcmd(service, "JFR.stop", "name=cost");
+        long n = result.acknowledged();
+        Stats.print("");
+        Stats.print("== %s: %s".formatted(name, result.summary()));
+        Stats.print("CPU per sign-in (ms), the phase and its background work until quiet (%.1f s):".formatted((after.wallNanos - before.wallNanos) / 1e9));
+        double total = 0;
+        for (String process : after.cpuMillis.keySet()) {
+            double perSignIn = (after.cpuMillis.get(process) - before.cpuMillis.getOrDefault(process, 0.0)) / n;
+            total += perSignIn;
+            Stats.print("  %-34s %6.2f".formatted(process, perSignIn));
+        }
+        Stats.print("  %-34s %6.2f".formatted("machine (sum)", total));
+        double serviceCpu = (after.cpuMillis.get("service") - before.cpuMillis.get("service")) / n;
+        printSamples(jfr, serviceCpu);
+        Stats.print("rows written per sign-in (inserted / updated / deleted):");
+        after.rows.forEach((table, counts) -> {
+            long[] was = before.rows.getOrDefault(table, new long[3]);
+            if (counts[0] + counts[1] + counts[2] > was[0] + was[1] + was[2]) {
+                Stats.print("  %-28s %5.2f / %5.2f / %5.2f".formatted(table, (counts[0] - was[0]) / (double) n,
+                        (counts[1] - was[1]) / (double) n, (counts[2] - was[2]) / (double) n));
+            }
+        });
+        Map<String, Double> statements = new HashMap<>();
+        after.calls.forEach((query, calls) -> {
+            long delta = calls - before.calls.getOrDefault(query, 0L);
+            if (delta > 0) {
+                statements.put(query, delta / (double) n);
+            }
+        });
+        Stats.print("statements (round trips) per sign-in: %.2f; the busiest:".formatted(statements.values().stream().mapToDouble(d -> d).sum()));
+        statements.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
+                .forEach(e -> Stats.print("  %5.2f  %s".formatted(e.getValue(), e.getKey())));
+    }
+
+    /** The service's CPU by stage and by component, from the recording's execution samples. */
+    private static void printSamples(Path jfr, double serviceCpuPerSignIn) throws Exception {
+        Map<String, Integer> byStage = new TreeMap<>();
+        Map<String, Integer> byComponent = new TreeMap<>();
+        int samples = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                continue;
+            }
+            samples++;
+            List<RecordedFrame> frames = event.getStackTrace().getFrames();
+            byStage.merge(stage(frames), 1, Integer::sum);
+            byComponent.merge(component(frames, event.getThread("sampledThread") == null ? "" : event.getThread("sampledThread").getJavaName()),
+                    1, Integer::sum);
+        }
+        if (samples == 0) {
+            Stats.print("no JFR samples in " + jfr);
+            return;
+        }
+        int total = samples;
+        Stats.print("service CPU by stage (JFR, %d samples; ms per sign-in = share x %.2f ms):".formatted(samples, serviceCpuPerSignIn));
+        byStage.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).forEach(e ->
+                Stats.print("  %-40s %5.1f %%  %5.2f".formatted(e.getKey(), 100.0 * e.getValue() / total, serviceCpuPerSignIn * e.getValue() / total)));
+        Stats.print("service CPU by component (first frame of this project's code from the top; or the thread):");
+        byComponent.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).forEach(e ->
+                Stats.print("  %-40s %5.1f %%  %5.2f".formatted(e.getKey(), 100.0 * e.getValue() / total, serviceCpuPerSignIn * e.getValue() / total)));
+    }
+
+    static String stage(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            for (Map.Entry<String, String> rule : STAGES.entrySet()) {
+                if (type.startsWith(rule.getKey())) {
+                    return rule.getValue();
+                }
+            }
+        }
+        return "other (JDK, Mutiny)";
+    }
+
+    static String component(List<RecordedFrame> frames, String thread) {
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            if (type.startsWith("dev.jitprov.")) {
+                String rest = type.substring("dev.jitprov.".length());
+                if (type.contains("KafkaRelay")) {
+                    return "relay";
+                }
+                return rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+            }
+        }
+        if (thread.startsWith("kafka-producer")) {
+            return "(thread) Kafka producer";
+        }
+        if (thread.startsWith("smallrye-kafka-consumer") || thread.startsWith("consumer_background")) {
+            return "(thread) Kafka consumers";
+        }
+        if (thread.startsWith("vert.x-eventloop")) {
+            return "(thread) event loop, no project frame";
+        }
+        return "(thread) " + thread.replaceAll("[-\\d]+$", "");
+    }
+
+    /** Until the relay and the audit projection (every event type) have caught up and no mail is due. */
+    private static void awaitQuiet(ServiceProcess service) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        try (Connection db = service.database()) {
+            while (System.currentTimeMillis() < deadline) {
+                long behind = ReplicaChecks.single(db, "SELECT (SELECT count(*) FROM events e, subscription_checkpoints c WHERE c.name = "
+                        + "'kafka-relay' AND (e.transaction_id, e.position) > (c.last_transaction_id, c.last_position)) "
+                        + "+ (SELECT count(*) FROM notification_outbox WHERE status IN ('PENDING', 'SENDING') AND next_attempt_at <= now()) "
+                        + "+ (SELECT coalesce(max(position), 0) FROM events) - (SELECT coalesce(max(position), 0) FROM audit_log)");
+                if (behind <= 0) {
+                    Thread.sleep(1_000); // the members and sessions projections and the expiry deadlines finish alongside
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static void jcmd(ServiceProcess service, String... command) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        List<String> line = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(service.process().pid())));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", line) + " failed: " + output);
+        }
+    }
+
+    /** Cumulative CPU by process (and this JVM's threads), rows written by table, statement calls. */
+    private static final class Snapshot {
+        final long wallNanos = System.nanoTime();
+        final Map<String, Double> cpuMillis = new LinkedHashMap<>();
+        final Map<String, long[]> rows = new TreeMap<>();
+        final Map<String, Long> calls = new HashMap<>();
+
+        static Snapshot take(ServiceProcess service) throws Exception {
+            Snapshot s = new Snapshot();
+            s.cpuMillis.put("service", processCpu(service.process().pid()));
+            s.cpuMillis.put("PostgreSQL", postgresCpu(service));
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Map<String, Double> byGroup = new LinkedHashMap<>(Map.of("Kafka broker (this JVM)", 0.0, "SMTP (this JVM)", 0.0,
+                    "load client (this JVM)", 0.0));
+            double attributed = 0;
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos <= 0) {
+                    continue;
+                }
+                String name = info.getThreadName().toLowerCase();
+                String group = name.contains("load-client") || name.contains("httpclient") ? "load client (this JVM)"
+                        : name.contains("greenmail") || name.contains("smtp") ? "SMTP (this JVM)"
+                        : name.matches(".*(kafka|broker|data-plane|controller|coordinator|raft|quorum|replica|log-cleaner|metadata|fetcher|purgatory|group|share|transaction).*")
+                        ? "Kafka broker (this JVM)" : null;
+                if (group != null) {
+                    byGroup.merge(group, nanos / 1e6, Double::sum);
+                    attributed += nanos / 1e6;
+                }
+            }
+            s.cpuMillis.putAll(byGroup);
+            s.cpuMillis.put("this JVM, other (GC, JIT, harness)", processCpu(ProcessHandle.current().pid()) - attributed);
+            try (Connection db = service.database(); Statement sql = db.createStatement()) {
+                try (ResultSet r = sql.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables")) {
+                    while (r.next()) {
+                        s.rows.put(r.getString(1), new long[]{r.getLong(2), r.getLong(3), r.getLong(4)});
+                    }
+                }
+                try (ResultSet r = sql.executeQuery("SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110), sum(calls) FROM pg_stat_statements "
+                        + "GROUP BY 1")) {
+                    while (r.next()) {
+                        s.calls.merge(r.getString(1), r.getLong(2), Long::sum);
+                    }
+                }
+            }
+            return s;
+        }
+
+        /** utime + stime of a process, in ms (clock ticks of 10 ms). */
+        static double processCpu(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+            } catch (Exception gone) {
+                return 0;
+            }
+        }
+
+        /** The postmaster (postmaster.pid of the data directory) and every backend and helper it forked. */
+        static double postgresCpu(ServiceProcess service) throws Exception {
+            Path pidFile = service.log.resolveSibling("postgres").resolve("postmaster.pid");
+            long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            double total = processCpu(postmaster);
+            for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(List.of())) {
+                total += processCpu(child.pid()) + childrenCpu(child.pid());
+            }
+            return total + childrenCpu(postmaster);
+        }
+
+        /** cutime + cstime: CPU of children that exited (backends of closed connections). */
+        static double childrenCpu(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10.0;
+            } catch (Exception gone) {
+                return 0;
+            }
+        }
+    }
+}
