@@ -95,7 +95,8 @@ public final class SignInCost {
         int users = Integer.getInteger("cost.users", 3000);
         int concurrency = Integer.getInteger("cost.concurrency", 16);
         System.setProperty("pg.statements", "true");
-        List<String> serviceArgs = ServiceProcess.imageOptions(System.getProperty("cost.heap", "256m"), "20");
+        // the JVM as ./mvnw -Plocal starts it (its defaults: G1, a quarter of the RAM), pre-signed responses may wait an hour
+        List<String> serviceArgs = new ArrayList<>(List.of("-Djit.saml.max-issue-instant-age=PT60M"));
         String extra = System.getProperty("cost.serviceArgs", "");
         if (!extra.isBlank()) {
             serviceArgs.addAll(List.of(extra.trim().split("\\s+")));
@@ -131,7 +132,7 @@ public final class SignInCost {
 
     private static void phase(ServiceProcess service, SignInLoad load, String name, List<String> responses, int concurrency) throws Exception {
         Path jfr = service.log.resolveSibling("cost-" + name.split(" ")[0] + ".jfr");
-        jcmd(service, "JFR.start", "name=cost", "settings=profile", "filename=" + jfr);
+        jcmd(service, "JFR.start", "name=cost", "settings=default", "filename=" + jfr);
         Snapshot before = Snapshot.take(service);
         SignInLoad.Result result = load.closedLoop(responses, concurrency);
         awaitQuiet(service); // the background work the phase caused (relay, consumers, mails) counts too
@@ -148,8 +149,16 @@ public final class SignInCost {
             Stats.print("  %-34s %6.2f".formatted(process, perSignIn));
         }
         Stats.print("  %-34s %6.2f".formatted("machine (sum)", total));
-        double serviceCpu = (after.cpuMillis.get("service") - before.cpuMillis.get("service")) / n;
-        printSamples(jfr, serviceCpu);
+        Stats.print("the service's CPU per sign-in by thread kind (/proc/pid/task):");
+        double javaThreads = 0;
+        for (String kind : after.serviceThreads.keySet()) {
+            double perSignIn = (after.serviceThreads.get(kind) - before.serviceThreads.getOrDefault(kind, 0.0)) / n;
+            if (kind.equals(JAVA_THREADS)) {
+                javaThreads = perSignIn;
+            }
+            Stats.print("  %-34s %6.2f".formatted(kind, perSignIn));
+        }
+        printSamples(jfr, javaThreads);
         Stats.print("rows written per sign-in (inserted / updated / deleted):");
         after.rows.forEach((table, counts) -> {
             long[] was = before.rows.getOrDefault(table, new long[3]);
@@ -190,7 +199,7 @@ public final class SignInCost {
             return;
         }
         int total = samples;
-        Stats.print("service CPU by stage (JFR, %d samples; ms per sign-in = share x %.2f ms):".formatted(samples, serviceCpuPerSignIn));
+        Stats.print("service Java threads' CPU by stage (JFR, %d samples; ms per sign-in = share x %.2f ms):".formatted(samples, serviceCpuPerSignIn));
         byStage.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).forEach(e ->
                 Stats.print("  %-40s %5.1f %%  %5.2f".formatted(e.getKey(), 100.0 * e.getValue() / total, serviceCpuPerSignIn * e.getValue() / total)));
         Stats.print("service CPU by component (first frame of this project's code from the top; or the thread):");
@@ -262,16 +271,28 @@ public final class SignInCost {
         }
     }
 
+    static final String JAVA_THREADS = "Java threads (JFR samples these)";
+
     /** Cumulative CPU by process (and this JVM's threads), rows written by table, statement calls. */
     private static final class Snapshot {
         final long wallNanos = System.nanoTime();
         final Map<String, Double> cpuMillis = new LinkedHashMap<>();
+        final Map<String, Double> serviceThreads = new TreeMap<>();
         final Map<String, long[]> rows = new TreeMap<>();
         final Map<String, Long> calls = new HashMap<>();
 
         static Snapshot take(ServiceProcess service) throws Exception {
             Snapshot s = new Snapshot();
             s.cpuMillis.put("service", processCpu(service.process().pid()));
+            try (var tasks = Files.list(Path.of("/proc/" + service.process().pid() + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String kind = name.startsWith("GC ") || name.startsWith("G1 ") || name.startsWith("VM Periodic") ? "GC"
+                            : name.startsWith("C1 ") || name.startsWith("C2 ") ? "JIT compiler"
+                            : name.startsWith("JFR") ? "JFR" : name.equals("VM Thread") ? "VM thread (safepoints)" : JAVA_THREADS;
+                    s.serviceThreads.merge(kind, processCpu(task), Double::sum);
+                }
+            }
             s.cpuMillis.put("PostgreSQL", postgresCpu(service));
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             Map<String, Double> byGroup = new LinkedHashMap<>(Map.of("Kafka broker (this JVM)", 0.0, "SMTP (this JVM)", 0.0,
@@ -315,8 +336,13 @@ public final class SignInCost {
 
         /** utime + stime of a process, in ms (clock ticks of 10 ms). */
         static double processCpu(long pid) {
+            return processCpu(Path.of("/proc/" + pid));
+        }
+
+        /** utime + stime of a process or thread (/proc/pid or /proc/pid/task/tid), in ms. */
+        static double processCpu(Path proc) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String stat = Files.readString(proc.resolve("stat"));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
             } catch (Exception gone) {
