@@ -114,7 +114,8 @@ public class SamlSignIn {
             return new MemberStreams.Decision<>(outcome instanceof SignInOutcome.Accepted accepted ? accepted.events() : List.of(), outcome);
         }).flatMap(done -> {
             if (done.result() instanceof SignInOutcome.Accepted accepted) {
-                LOG.infof("sign-in accepted: workspace=%s response=%s provisioned=%s", ws, report.responseId(), accepted.provisioned());
+                // DEBUG: every accepted sign-in is an event (and audit entry) already; a line each cost CPU at volume (issue 20)
+                LOG.debugf("sign-in accepted: workspace=%s response=%s provisioned=%s", ws, report.responseId(), accepted.provisioned());
                 return Uni.createFrom().item((Result) new SignedIn(ws, memberKey, sessionId, done.sessionSecrets().get(sessionId.toString()),
                         accepted.effectiveRole(), accepted.provisioned(), now.plus(sessions.lifetime()), done.twoFactorRequired()));
             }

@@ -32,16 +32,9 @@ final class XmlInput {
      * the strict decoder rejects the rest.
      */
     static byte[] decode(String samlResponseBase64) throws CheckFailure {
-        StringBuilder compact = new StringBuilder(samlResponseBase64.length());
-        for (int i = 0; i < samlResponseBase64.length(); i++) {
-            char c = samlResponseBase64.charAt(i);
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                compact.append(c);
-            }
-        }
         byte[] decoded;
         try {
-            decoded = Base64.getDecoder().decode(compact.toString());
+            decoded = Base64.getDecoder().decode(withoutWhitespace(samlResponseBase64));
         } catch (IllegalArgumentException e) {
             throw CheckFailure.of(SamlErrorCode.INVALID_BASE64, "not valid base64");
         }
@@ -49,6 +42,33 @@ final class XmlInput {
             throw CheckFailure.of(SamlErrorCode.INVALID_BASE64, "decodes to nothing");
         }
         return decoded;
+    }
+
+    /**
+     * Line breaks and blanks that some IdPs put into the base64 (it is folded at 76 columns by some), removed; the
+     * string itself when it has none (the usual case: no copy, issue 20).
+     */
+    private static String withoutWhitespace(String base64) {
+        int length = base64.length();
+        int i = 0;
+        while (i < length && !isWhitespace(base64.charAt(i))) {
+            i++;
+        }
+        if (i == length) {
+            return base64;
+        }
+        StringBuilder compact = new StringBuilder(length).append(base64, 0, i);
+        for (; i < length; i++) {
+            char c = base64.charAt(i);
+            if (!isWhitespace(c)) {
+                compact.append(c);
+            }
+        }
+        return compact.toString();
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
     /** Parses with the hardened pool only; a DOCTYPE gets its own code because it signals an attack (XXE). */

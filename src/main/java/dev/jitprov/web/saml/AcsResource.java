@@ -17,7 +17,6 @@ import dev.jitprov.workspace.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,15 +28,31 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The SAML service provider of each workspace: ACS (HTTP-POST), SP metadata, SP-initiated login. */
 @Path("/saml/{ws}")
 public class AcsResource {
+
+    private static final Set<String> FORM_FIELDS = Set.of("SAMLResponse", "RelayState");
+
+    /** The ACS form as the OpenAPI document describes it (the body is read by {@link FormFields}). */
+    @Schema(name = "AcsForm")
+    public static class AcsForm {
+        @Schema(description = "The base64 SAML Response (HTTP-POST binding)", required = true)
+        public String SAMLResponse;
+        @Schema(description = "Where to go after the sign-in (a path of this service)")
+        public String RelayState;
+    }
 
     private final Workspaces workspaces;
     private final SamlSignIn signIn;
@@ -73,8 +88,17 @@ public class AcsResource {
     @Path("/acs")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Assertion Consumer Service (HTTP-POST binding, IdP- or SP-initiated)")
-    public Uni<Response> acs(@Context HttpHeaders headers, @Context HttpServerRequest request, @PathParam("ws") String ws,
-                             @FormParam("SAMLResponse") String samlResponse, @FormParam("RelayState") String relayState) {
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED, schema = @Schema(implementation = AcsForm.class)))
+    public Uni<Response> acs(@Context HttpHeaders headers, @Context HttpServerRequest request, @PathParam("ws") String ws, String body) {
+        Map<String, String> form;
+        try {
+            form = FormFields.parse(body, FORM_FIELDS);
+        } catch (IllegalArgumentException malformed) {
+            return Uni.createFrom().item(errors.respond(headers, 400, "saml_response_missing", "Sign-in refused",
+                    "The request body is not a valid form (" + malformed.getMessage() + ").", null));
+        }
+        String samlResponse = form.get("SAMLResponse");
+        String relayState = form.get("RelayState");
         if (samlResponse == null || samlResponse.isBlank()) {
             return Uni.createFrom().item(errors.respond(headers, 400, "saml_response_missing", "Sign-in refused",
                     "The request carries no SAMLResponse form field.", null));
