@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>CPU ms by process: the service (/proc/pid/stat), PostgreSQL (the postmaster and its backends), and this JVM
  *       split by thread: the Kafka broker, SMTP, the HTTP client, the rest (GC and JIT are in "this JVM, other");</li>
- *   <li>the service's CPU by stage, from a JFR recording (execution samples, {@code settings=profile}) classified by
+ *   <li>the service's CPU by stage, from a JFR recording (execution samples, {@code settings=default}, recording from the start) classified by
  *       the first recognised frame from the top of each stack (signature, XML parsing, PostgreSQL client, Kafka
  *       client, JSON, logging, HTTP, …) and, separately, by the first frame of this project's code (which component:
  *       ACS, projections, relay, notifier, expirer);</li>
