@@ -246,10 +246,9 @@ public class EventStore {
      * whole table per batch and, at a digit boundary of the transaction ids, paging past events never read.
      */
     /** See {@link #inStreamOrder}: per stream of the page, its unpublished lower and its published higher versions. */
-    static final String AROUND_PAGE = "SELECT " + RETURNED_COLUMNS.replace("transaction_id::text AS transaction_id", "events.transaction_id::text AS transaction_id")
-            .replace("event_id, stream_id, version,", "event_id, events.stream_id, version,")
+    static final String AROUND_PAGE = "SELECT " + RETURNED_COLUMNS
             + ", (events.transaction_id, events.position) <= ($3::text::xid8, $4) AS published"
-            + " FROM events JOIN unnest($1::text[], $2::int[]) AS page(stream_id, lowest) ON events.stream_id = page.stream_id"
+            + " FROM events JOIN unnest($1::text[], $2::int[]) AS page(page_stream, lowest) ON events.stream_id = page.page_stream"
             + " WHERE (events.version < page.lowest AND (events.transaction_id, events.position) > ($3::text::xid8, $4))"
             + " OR (events.version > page.lowest AND (events.transaction_id, events.position) <= ($3::text::xid8, $4))";
 

@@ -4,7 +4,6 @@ import dev.jitprov.support.Scenario;
 import io.restassured.RestAssured;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,9 +86,9 @@ public final class FaultKill {
 
     private static boolean check(ServiceProcess stack, String ws, Map<String, Integer> acknowledged) throws Exception {
         try (Connection db = stack.database()) {
-            Map<String, Long> provisioned = counts(db, "SELECT payload->>'memberKey', count(*) FROM events WHERE workspace_id = ? "
+            Map<String, Long> provisioned = ReplicaChecks.counts(db, "SELECT payload->>'memberKey', count(*) FROM events WHERE workspace_id = ? "
                     + "AND type = 'user.provisioned.v1' GROUP BY 1", ws);
-            Map<String, Long> sessions = counts(db, "SELECT substring(stream_id from length('member-' || ?) + 2), count(*) FROM events "
+            Map<String, Long> sessions = ReplicaChecks.counts(db, "SELECT substring(stream_id from length('member-' || ?) + 2), count(*) FROM events "
                     + "WHERE workspace_id = ? AND type = 'session.started.v1' GROUP BY 1", ws, ws);
             List<String> failures = new ArrayList<>();
             acknowledged.forEach((email, acks) -> {
@@ -110,14 +109,14 @@ public final class FaultKill {
             long deadline = System.currentTimeMillis() + 120_000;
             long pending;
             do {
-                pending = single(db, "SELECT count(*) FROM events e WHERE e.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM processed_events p "
+                pending = ReplicaChecks.single(db, "SELECT count(*) FROM events e WHERE e.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM processed_events p "
                         + "WHERE p.consumer = 'projection-members' AND p.event_id = e.event_id)", ws);
                 Thread.sleep(200);
             } while (pending > 0 && System.currentTimeMillis() < deadline);
-            long viewRows = single(db, "SELECT count(*) FROM members_view WHERE workspace_id = ? AND origin <> 'PASSWORD'", ws);
-            long viewDuplicates = single(db, "SELECT count(*) FROM (SELECT member_key FROM members_view WHERE workspace_id = ? "
+            long viewRows = ReplicaChecks.single(db, "SELECT count(*) FROM members_view WHERE workspace_id = ? AND origin <> 'PASSWORD'", ws);
+            long viewDuplicates = ReplicaChecks.single(db, "SELECT count(*) FROM (SELECT member_key FROM members_view WHERE workspace_id = ? "
                     + "GROUP BY member_key HAVING count(*) > 1) d", ws);
-            long indexDuplicates = single(db, "SELECT count(*) FROM (SELECT member_key FROM member_index WHERE workspace_id = ? "
+            long indexDuplicates = ReplicaChecks.single(db, "SELECT count(*) FROM (SELECT member_key FROM member_index WHERE workspace_id = ? "
                     + "GROUP BY member_key HAVING count(*) > 1) d", ws);
             if (pending > 0) {
                 failures.add(pending + " events of the workspace not applied by the members projection after 120 s");
@@ -133,31 +132,6 @@ public final class FaultKill {
                     unacknowledgedButStored.size(), viewRows, pending));
             failures.stream().limit(20).forEach(f -> say("FAIL: " + f));
             return failures.isEmpty();
-        }
-    }
-
-    private static Map<String, Long> counts(Connection db, String sql, String... params) throws Exception {
-        Map<String, Long> counts = new HashMap<>();
-        try (var statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setString(i + 1, params[i]);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    counts.put(rows.getString(1), rows.getLong(2));
-                }
-            }
-        }
-        return counts;
-    }
-
-    private static long single(Connection db, String sql, String ws) throws Exception {
-        try (var statement = db.prepareStatement(sql)) {
-            statement.setString(1, ws);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
         }
     }
 

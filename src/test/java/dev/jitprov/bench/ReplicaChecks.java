@@ -273,9 +273,14 @@ final class ReplicaChecks {
         }
     }
 
-    /** Lines of a replica's log at WARN or ERROR (the service logs "HH:MM:SS.mmm LEVEL [category] ..."). */
-    static List<String> warnings(java.nio.file.Path log) throws java.io.IOException {
-        return java.nio.file.Files.readAllLines(log).stream()
+    /** How many lines a replica's log has now (what {@link #warningsAfter} skips). */
+    static int lines(java.nio.file.Path log) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(log).size();
+    }
+
+    /** Lines at WARN or ERROR after the first {@code skip} lines (the service logs "HH:MM:SS.mmm LEVEL [category] ..."). */
+    static List<String> warningsAfter(java.nio.file.Path log, int skip) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(log).stream().skip(skip)
                 .filter(l -> l.matches("^\\S+ (WARN|ERROR) .*")).toList();
     }
 

@@ -153,7 +153,8 @@ public final class ReplicaHarness {
         poller.setDaemon(true);
         poller.start();
 
-        long[] events = new long[6]; // c starting, c ready, c SIGTERM, c exited, b SIGKILL, load end
+        // c starting, c ready, c SIGTERM, c exited, b SIGKILL, load end (ms of the clock); c's stop in ms, its WARN/ERROR lines
+        long[] events = new long[8];
         java.util.concurrent.atomic.AtomicLong loadEnd = new java.util.concurrent.atomic.AtomicLong(seconds * 1000L);
         Thread choreography = new Thread(() -> {
             try {
@@ -168,16 +169,16 @@ public final class ReplicaHarness {
                 mark.accept("replica-c ready, in the balancer");
                 sleepUntil(clock, events[1] + 8_000);
                 balanced.remove(c);
-                int logLines = java.nio.file.Files.readAllLines(c.log).size();
+                int logLines = ReplicaChecks.lines(c.log);
                 events[2] = clock.now();
                 mark.accept("graceful stop: SIGTERM to replica-c");
                 Duration took = c.stop(Duration.ofSeconds(30));
                 events[3] = clock.now();
-                List<String> logged = java.nio.file.Files.readAllLines(c.log).stream().skip(logLines)
-                        .filter(l -> l.matches("^\\S+ (WARN|ERROR) .*")).toList();
+                List<String> logged = ReplicaChecks.warningsAfter(c.log, logLines);
                 mark.accept("replica-c exited in %d ms; WARN/ERROR lines while stopping: %d".formatted(took.toMillis(), logged.size()));
                 logged.stream().limit(10).forEach(l -> ReplicaChecks.say("  " + l));
-                timeline.add("STOP " + took.toMillis() + " " + logged.size());
+                events[6] = took.toMillis();
+                events[7] = logged.size();
                 sleepUntil(clock, events[3] + 8_000);
                 balanced.remove(b);
                 events[4] = clock.now();
@@ -315,22 +316,15 @@ public final class ReplicaHarness {
         if (killGap < 0) {
             failures.add("replica-b's partitions never moved to replica-a after the kill");
         }
-        synchronized (timeline) {
-            for (String line : timeline) {
-                if (line.startsWith("STOP ")) {
-                    String[] parts = line.split(" ");
-                    if (Long.parseLong(parts[1]) >= 5_000) {
-                        failures.add("graceful stop took " + parts[1] + " ms (goal < 5 s)");
-                    }
-                    if (!parts[2].equals("0")) {
-                        failures.add("graceful stop logged " + parts[2] + " lines at WARN or ERROR");
-                    }
-                }
-            }
+        if (events[6] >= 5_000) {
+            failures.add("graceful stop took " + events[6] + " ms (goal < 5 s)");
+        }
+        if (events[7] > 0) {
+            failures.add("graceful stop logged " + events[7] + " lines at WARN or ERROR");
         }
         ReplicaChecks.say("timeline:");
         synchronized (timeline) {
-            timeline.stream().filter(l -> !l.startsWith("STOP ")).forEach(l -> ReplicaChecks.say("  " + l));
+            timeline.forEach(l -> ReplicaChecks.say("  " + l));
         }
         return failures;
     }
