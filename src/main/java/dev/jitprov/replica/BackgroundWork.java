@@ -28,6 +28,8 @@ public class BackgroundWork {
     private final Duration drainTimeout;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
+    /** The same, for code outside CDI (a log filter: {@link ClosedConsumerPollAtShutdown}); one service per JVM. */
+    private static volatile boolean stoppingNow;
 
     public BackgroundWork(Scheduler scheduler, @ConfigProperty(name = "jit.shutdown.drain-timeout") Duration drainTimeout) {
         this.scheduler = scheduler;
@@ -47,8 +49,13 @@ public class BackgroundWork {
         });
     }
 
+    static boolean stoppingNow() {
+        return stoppingNow;
+    }
+
     void drain(@Observes @Priority(1) ShutdownEvent shutdown) throws InterruptedException {
         stopping = true;
+        stoppingNow = true;
         scheduler.pause();
         long start = System.nanoTime();
         long deadline = start + drainTimeout.toNanos();
