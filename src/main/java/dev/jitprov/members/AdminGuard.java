@@ -14,6 +14,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 final class AdminGuard {
 
+    /**
+     * The count a sign-in decision gets for a member whose stored role is no admin role: not read, because no
+     * decision on such a member can take the workspace's last admin away (see {@code MemberStreams}).
+     */
+    static final int NOT_COUNTED = Integer.MAX_VALUE;
+
     private AdminGuard() {
     }
 

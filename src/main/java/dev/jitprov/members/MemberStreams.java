@@ -89,56 +89,80 @@ public class MemberStreams {
     }
 
     public <T> Uni<Outcome<T>> decide(String workspaceId, String memberKey, EventMetadata metadata, Decider<T> decider) {
-        return attempt(workspaceId, memberKey, metadata, conn -> Uni.createFrom().item(true), null, decider, 1);
+        return attempt(workspaceId, memberKey, metadata, conn -> Uni.createFrom().item(true), null, decider, false, 1);
     }
 
     /**
-     * Same, but only when {@code admission} (run first, in the same transaction) says yes; otherwise nothing is
-     * written and the outcome's result is {@code refused}. The SAML replay-cache claim uses it so that the claim
-     * and the sign-in commit together.
+     * A sign-in's decision (the decider is {@code SignInDecider}'s), only when {@code admission} says yes; otherwise
+     * nothing is written and the outcome's result is {@code refused}. The SAML replay-cache claim uses it so that the
+     * claim and the sign-in commit together. The admission runs in the same transaction, after the member's lock.
      */
     public <T> Uni<Outcome<T>> decideIfAdmitted(String workspaceId, String memberKey, EventMetadata metadata,
                                                  java.util.function.Function<SqlConnection, Uni<Boolean>> admission, T refused,
                                                  Decider<T> decider) {
-        return attempt(workspaceId, memberKey, metadata, admission, refused, decider, 1);
+        return attempt(workspaceId, memberKey, metadata, admission, refused, decider, true, 1);
     }
 
     /** Same, inside the caller's transaction (no retry: the caller owns the transaction). */
     public <T> Uni<Outcome<T>> decide(SqlConnection conn, String workspaceId, String memberKey, EventMetadata metadata,
                                       Decider<T> decider) {
-        String streamId = MemberKeys.streamId(workspaceId, memberKey);
-        // Writers of one member queue on a transaction-scoped lock instead of racing and retrying: twenty
-        // simultaneous first sign-ins of one user would otherwise conflict in rounds. The expected version
-        // stays the guarantee; the lock only removes the retry storm.
-        // The lock and both reads are sent at once: the connection runs them in order, so the reads still see
-        // the stream as of holding the lock, for one round trip instead of three.
-        // The second lock is shared by all member decisions of the workspace and exclusive for a custom role's
-        // deletion (RolesResource): a deletion counts the role's holders only when no decision that could assign
-        // that role is in flight, and decisions after it read a workspace without the role.
+        return inputs(conn, workspaceId, memberKey).flatMap(inputs -> decide(conn, inputs, workspaceId, memberKey, metadata, decider, false));
+    }
+
+    /** The workspace and the member as of holding the member's lock. */
+    private record Inputs(WorkspaceState workspace, MemberState member) {
+    }
+
+    /**
+     * Takes the member's locks and reads the workspace and the member's stream. Writers of one member queue on a
+     * transaction-scoped lock instead of racing and retrying: twenty simultaneous first sign-ins of one user would
+     * otherwise conflict in rounds. The expected version stays the guarantee; the lock only removes the retry storm.
+     * The lock and both reads are sent at once: the connection runs them in order, so the reads still see the stream
+     * as of holding the lock, for one round trip instead of three.
+     * The second lock is shared by all member decisions of the workspace and exclusive for a custom role's deletion
+     * (RolesResource): a deletion counts the role's holders only when no decision that could assign that role is in
+     * flight, and decisions after it read a workspace without the role.
+     */
+    private Uni<Inputs> inputs(SqlConnection conn, String workspaceId, String memberKey) {
         Uni<?> locked = Locks.exclusiveAndShared(conn, Locks.memberStream(workspaceId, memberKey), Locks.roles(workspaceId));
         Uni<WorkspaceState> loaded = workspaces.load(conn, workspaceId);
-        Uni<List<StoredEvent>> read = store.readStream(conn, streamId, 0);
-        return Uni.combine().all().unis(locked, loaded, read).asTuple().flatMap(inputs -> {
-                    WorkspaceState workspace = inputs.getItem2();
-                    MemberState member = MemberDecider.DECIDER.fold(store.decodeAll(inputs.getItem3(), MemberEvent.class));
-                    return AdminGuard.otherActiveAdmins(conn, workspace, member, workspaceId, memberKey).flatMap(admins -> {
-                        Decision<T> decision = decider.decide(new Context(workspace, member, admins));
-                        if (decision.events().isEmpty()) {
-                            return Uni.createFrom().item(new Outcome<>(decision.result(), List.<MemberEvent>of(), member, member, Map.<String, String>of(),
-                                    workspace.security().twoFactorRequired()));
-                        }
-                        List<NewEvent> toAppend = new ArrayList<>();
-                        for (MemberEvent event : decision.events()) {
-                            toAppend.add(new NewEvent(UUID.randomUUID(), event, metadata, event.at()));
-                        }
-                        MemberState after = MemberDecider.DECIDER.fold(member, decision.events());
-                        Map<String, String> secrets = new HashMap<>();
-                        return store.append(conn, streamId, (int) member.version(), toAppend)
-                                .flatMap(ignored -> beside.apply(conn, workspace, workspaceId, memberKey, decision.events(), secrets))
-                                .map(ignored -> new Outcome<>(decision.result(), decision.events(), member, after, Map.copyOf(secrets),
-                                        workspace.security().twoFactorRequired()));
-                    });
-                });
+        Uni<List<StoredEvent>> read = store.readStream(conn, MemberKeys.streamId(workspaceId, memberKey), 0);
+        return Uni.combine().all().unis(locked, loaded, read).asTuple().map(inputs -> new Inputs(inputs.getItem2(),
+                MemberDecider.DECIDER.fold(store.decodeAll(inputs.getItem3(), MemberEvent.class))));
+    }
+
+    /**
+     * @param signIn the decider is {@code SignInDecider}'s, which reads R10's count only for a member whose stored role
+     *               is an admin role (a sign-in changes no other member's role and demotes only from the stored one):
+     *               for any other member the count is not read ({@link AdminGuard#NOT_COUNTED}), one statement less
+     */
+    private <T> Uni<Outcome<T>> decide(SqlConnection conn, Inputs inputs, String workspaceId, String memberKey, EventMetadata metadata,
+                                       Decider<T> decider, boolean signIn) {
+        WorkspaceState workspace = inputs.workspace();
+        MemberState member = inputs.member();
+        Uni<Integer> otherAdmins = signIn && !workspace.isAdminRole(member.storedRole())
+                ? Uni.createFrom().item(AdminGuard.NOT_COUNTED)
+                : AdminGuard.otherActiveAdmins(conn, workspace, member, workspaceId, memberKey);
+        return otherAdmins.flatMap(admins -> {
+            Decision<T> decision = decider.decide(new Context(workspace, member, admins));
+            if (decision.events().isEmpty()) {
+                return Uni.createFrom().item(new Outcome<>(decision.result(), List.<MemberEvent>of(), member, member, Map.<String, String>of(),
+                        workspace.security().twoFactorRequired()));
+            }
+            List<NewEvent> toAppend = new ArrayList<>();
+            for (MemberEvent event : decision.events()) {
+                toAppend.add(new NewEvent(UUID.randomUUID(), event, metadata, event.at()));
+            }
+            MemberState after = MemberDecider.DECIDER.fold(member, decision.events());
+            Map<String, String> secrets = new HashMap<>();
+            // The append and the writes beside the log are sent at once (one round trip). If the append conflicts,
+            // PostgreSQL refuses the writes queued after it and its failure is the first to arrive.
+            Uni<Void> appended = store.append(conn, MemberKeys.streamId(workspaceId, memberKey), (int) member.version(), toAppend).replaceWithVoid();
+            Uni<Void> besideWritten = beside.apply(conn, workspace, workspaceId, memberKey, decision.events(), secrets);
+            return Uni.join().all(appended, besideWritten).andFailFast()
+                    .map(ignored -> new Outcome<>(decision.result(), decision.events(), member, after, Map.copyOf(secrets),
+                            workspace.security().twoFactorRequired()));
+        });
     }
 
     /** The inputs a decision would see now, read without locking or writing (previews such as the R20 inspector). */
@@ -153,11 +177,14 @@ public class MemberStreams {
 
     private <T> Uni<Outcome<T>> attempt(String workspaceId, String memberKey, EventMetadata metadata,
                                         java.util.function.Function<SqlConnection, Uni<Boolean>> admission, T refused,
-                                        Decider<T> decider, int attempt) {
-        return pool.withTransaction(conn -> admission.apply(conn).flatMap(admitted -> admitted
-                        ? decide(conn, workspaceId, memberKey, metadata, decider)
-                        : Uni.createFrom().item(new Outcome<>(refused, List.<MemberEvent>of(), MemberState.initial(), MemberState.initial(),
-                                Map.<String, String>of(), false))))
+                                        Decider<T> decider, boolean admissionIsSignIn, int attempt) {
+        // The admission's statements are queued right behind the lock and the reads (one round trip); they run once
+        // the lock is held, so the transaction's first write (and its id, the relay's order) comes after the lock.
+        return pool.withTransaction(conn -> Uni.combine().all().unis(inputs(conn, workspaceId, memberKey), admission.apply(conn)).asTuple()
+                        .flatMap(both -> both.getItem2()
+                                ? decide(conn, both.getItem1(), workspaceId, memberKey, metadata, decider, admissionIsSignIn)
+                                : Uni.createFrom().item(new Outcome<>(refused, List.<MemberEvent>of(), MemberState.initial(), MemberState.initial(),
+                                        Map.<String, String>of(), false))))
                 .onFailure(ConcurrencyConflictException.class).recoverWithUni(conflict -> {
                     if (attempt >= config.maxAttempts()) {
                         LOG.warnf("member %s of %s: giving up after %d concurrent attempts", memberKey, workspaceId, attempt);
@@ -165,7 +192,7 @@ public class MemberStreams {
                     }
                     Duration pause = Duration.ofMillis(ThreadLocalRandom.current().nextLong(1, 10L * attempt));
                     return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                            .flatMap(ignored -> attempt(workspaceId, memberKey, metadata, admission, refused, decider, attempt + 1));
+                            .flatMap(ignored -> attempt(workspaceId, memberKey, metadata, admission, refused, decider, admissionIsSignIn, attempt + 1));
                 });
     }
 

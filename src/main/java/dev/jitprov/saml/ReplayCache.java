@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * SPEC §4.11: an assertion ID is accepted once, across every replica. The first insert wins; a concurrent second
@@ -40,11 +42,30 @@ public class ReplayCache {
      * primary key until the first commits, then finds it taken.
      */
     public Uni<Boolean> claim(io.vertx.mutiny.sqlclient.SqlClient client, String workspaceId, String assertionId, Instant notOnOrAfter) {
-        Instant keepUntil = notOnOrAfter.plus(config.clockSkew());
-        return client.preparedQuery("INSERT INTO saml_replay_cache (assertion_id, workspace_id, expires_at) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT (assertion_id) DO NOTHING")
-                .execute(Tuple.of(assertionId, workspaceId, OffsetDateTime.ofInstant(keepUntil, ZoneOffset.UTC)))
+        return client.preparedQuery(CLAIM)
+                .execute(Tuple.of(assertionId, workspaceId, keepUntil(notOnOrAfter)))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * As {@link #claim(io.vertx.mutiny.sqlclient.SqlClient, String, String, Instant)}, and only if the claim succeeds
+     * also runs {@code thenInsert} (an {@code INSERT ... SELECT ... FROM claimed}, parameters from {@code $4}), in one
+     * statement: a sign-in's claim and its Single Logout row are one round trip (issue 20).
+     */
+    public Uni<Boolean> claimThen(io.vertx.mutiny.sqlclient.SqlConnection conn, String workspaceId, String assertionId, Instant notOnOrAfter,
+                                  String thenInsert, List<Object> thenParameters) {
+        List<Object> parameters = new ArrayList<>(List.of(assertionId, workspaceId, keepUntil(notOnOrAfter)));
+        parameters.addAll(thenParameters);
+        return conn.preparedQuery("WITH claimed AS (" + CLAIM + " RETURNING assertion_id) " + thenInsert)
+                .execute(Tuple.tuple(parameters))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private static final String CLAIM = "INSERT INTO saml_replay_cache (assertion_id, workspace_id, expires_at) VALUES ($1, $2, $3) "
+            + "ON CONFLICT (assertion_id) DO NOTHING";
+
+    private OffsetDateTime keepUntil(Instant notOnOrAfter) {
+        return OffsetDateTime.ofInstant(notOnOrAfter.plus(config.clockSkew()), ZoneOffset.UTC);
     }
 
     @dev.jitprov.replica.DrainedAtShutdown

@@ -107,8 +107,7 @@ public class SamlSignIn {
         // The replay claim (SPEC §4.11) commits with the sign-in, in one transaction.
         SignInOutcome replayed = new SignInOutcome.Rejected(SamlErrorCode.REPLAYED_ASSERTION.code(), SamlErrorCode.REPLAYED_ASSERTION.message());
         return members.decideIfAdmitted(ws, memberKey, metadata,
-                conn -> replayCache.claim(conn, ws, principal.assertionId(), principal.assertionNotOnOrAfter())
-                        .flatMap(claimed -> claimed ? rememberForLogout(conn, ws, memberKey, sessionId, principal, now) : Uni.createFrom().item(false)),
+                conn -> claimAndRememberForLogout(conn, ws, memberKey, sessionId, principal, now),
                 replayed, ctx -> {
             SignInOutcome outcome = SignInDecider.decide(ctx.workspace(), ctx.member(), signIn, ctx.otherActiveAdmins());
             return new MemberStreams.Decision<>(outcome instanceof SignInOutcome.Accepted accepted ? accepted.events() : List.of(), outcome);
@@ -126,17 +125,17 @@ public class SamlSignIn {
     }
 
     /**
-     * The IdP's NameID and SessionIndex of this sign-in, for its LogoutRequests (issue 19), written in the sign-in's
-     * transaction; if the decision refuses, no live session ever matches the row.
+     * The replay claim (SPEC §4.11) and, only if it succeeds, the IdP's NameID and SessionIndex of this sign-in for its
+     * LogoutRequests (issue 19): one statement, in the sign-in's transaction. If the decision then refuses, no live
+     * session ever matches the row.
      */
-    private static Uni<Boolean> rememberForLogout(io.vertx.mutiny.sqlclient.SqlConnection conn, String ws, String memberKey, UUID sessionId,
-                                                  SamlPrincipal principal, Instant now) {
-        return conn.preparedQuery("INSERT INTO saml_sessions (session_id, workspace_id, member_key, name_id, name_id_format, session_index, expires_at) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.tuple(java.util.Arrays.asList(sessionId, ws, memberKey, principal.nameId(),
-                        principal.nameIdFormat(), principal.sessionIndex(),
-                        java.time.OffsetDateTime.ofInstant(now.plus(java.time.Duration.ofDays(1)), java.time.ZoneOffset.UTC))))
-                .replaceWith(true);
+    private Uni<Boolean> claimAndRememberForLogout(io.vertx.mutiny.sqlclient.SqlConnection conn, String ws, String memberKey, UUID sessionId,
+                                                   SamlPrincipal principal, Instant now) {
+        return replayCache.claimThen(conn, ws, principal.assertionId(), principal.assertionNotOnOrAfter(),
+                "INSERT INTO saml_sessions (session_id, workspace_id, member_key, name_id, name_id_format, session_index, expires_at) "
+                        + "SELECT $4::uuid, $2, $5::text, $6::text, $7::text, $8::text, $9::timestamptz FROM claimed",
+                java.util.Arrays.asList(sessionId, memberKey, principal.nameId(), principal.nameIdFormat(), principal.sessionIndex(),
+                        OffsetDateTime.ofInstant(now.plus(java.time.Duration.ofDays(1)), ZoneOffset.UTC)));
     }
 
     private Uni<Result> refuse(String ws, String code, String message, String nameId, String responseId, String issuer,
