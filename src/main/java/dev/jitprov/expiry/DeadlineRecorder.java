@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -84,11 +86,10 @@ public class DeadlineRecorder {
         }
         return Uni.createFrom().deferred(() -> pool.withTransaction(conn -> processed.claimNew(conn, CONSUMER, followed, Followed::eventId)
                         .flatMap(toApply -> {
-                            Writes writes = new Writes();
-                            toApply.forEach(f -> write(writes, f.workspaceId(), f.memberKey(), f.event()));
-                            return writes.execute(conn);
+                            Changes changes = new Changes();
+                            toApply.forEach(f -> changes.apply(f.workspaceId(), f.memberKey(), f.event()));
+                            return changes.writes().execute(conn);
                         })))
-                .onFailure().invoke(f -> LOG.warnf("expiry: recording %d events failed, retrying: %s", followed.size(), f.toString()))
                 // The database being away is transient: hold these partitions until it is back rather than lose
                 // a deadline (the channel would stop on a failure).
                 .onFailure().invoke(f -> LOG.warnf("expiry: recording %d events failed, retrying: %s", followed.size(), f.toString()))
@@ -107,24 +108,56 @@ public class DeadlineRecorder {
         }
     }
 
-    private void write(Writes writes, String ws, String key, Object event) {
-        if (event instanceof UserProvisioned e && e.temporary()) {
-            // A new life replaces a deadline left from an earlier one (there should be none: UserDeleted removed it).
-            upsert(writes, new Deadline(Deadline.Kind.MEMBER, ws, key, Deadline.MEMBER_TARGET, e.at().plus(config.memberTtl())));
-        } else if (event instanceof SessionStarted e) {
-            upsert(writes, new Deadline(Deadline.Kind.SESSION, ws, key, e.sessionId(), e.expiresAt()));
-        } else if (event instanceof SessionEnded e) {
-            writes.add("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2 AND kind = 'SESSION' AND target = $3",
-                    Tuple.of(ws, key, e.sessionId()));
-        } else if (event instanceof UserDeleted) {
-            writes.add("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2", Tuple.of(ws, key));
-        }
-    }
+    /**
+     * A batch's deadline changes in event order. Consecutive upserts go as one statement ({@code unnest}: one row
+     * each, one statement instead of one per sign-in; issue 20); a deletion ends the run, so that an upsert and a
+     * deletion of one deadline still apply in their order. Two upserts of one deadline in a run: the later wins, as
+     * applying them one by one would leave it.
+     */
+    private final class Changes {
+        private final Writes writes = new Writes();
+        private final Map<List<String>, Deadline> upserts = new LinkedHashMap<>();
 
-    private static void upsert(Writes writes, Deadline d) {
-        writes.add("INSERT INTO expiry_deadlines (kind, workspace_id, member_key, target, due_at) VALUES ($1, $2, $3, $4, $5) "
-                        + "ON CONFLICT (workspace_id, member_key, kind, target) DO UPDATE SET due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL",
-                Tuple.of(d.kind().name(), d.workspaceId(), d.memberKey(), d.target(), utc(d.dueAt())));
+        void apply(String ws, String key, Object event) {
+            if (event instanceof UserProvisioned e && e.temporary()) {
+                // A new life replaces a deadline left from an earlier one (there should be none: UserDeleted removed it).
+                upsert(new Deadline(Deadline.Kind.MEMBER, ws, key, Deadline.MEMBER_TARGET, e.at().plus(config.memberTtl())));
+            } else if (event instanceof SessionStarted e) {
+                upsert(new Deadline(Deadline.Kind.SESSION, ws, key, e.sessionId(), e.expiresAt()));
+            } else if (event instanceof SessionEnded e) {
+                flushUpserts();
+                writes.add("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2 AND kind = 'SESSION' AND target = $3",
+                        Tuple.of(ws, key, e.sessionId()));
+            } else if (event instanceof UserDeleted) {
+                flushUpserts();
+                writes.add("DELETE FROM expiry_deadlines WHERE workspace_id = $1 AND member_key = $2", Tuple.of(ws, key));
+            }
+        }
+
+        private void upsert(Deadline d) {
+            upserts.put(List.of(d.workspaceId(), d.memberKey(), d.kind().name(), d.target()), d);
+        }
+
+        private void flushUpserts() {
+            if (upserts.isEmpty()) {
+                return;
+            }
+            List<Deadline> run = new ArrayList<>(upserts.values());
+            upserts.clear();
+            writes.add("INSERT INTO expiry_deadlines (kind, workspace_id, member_key, target, due_at) "
+                            + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) "
+                            + "ON CONFLICT (workspace_id, member_key, kind, target) DO UPDATE SET due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL",
+                    Tuple.of(Writes.column(run, d -> d.kind().name(), String[]::new),
+                            Writes.column(run, Deadline::workspaceId, String[]::new),
+                            Writes.column(run, Deadline::memberKey, String[]::new),
+                            Writes.column(run, Deadline::target, String[]::new),
+                            Writes.column(run, d -> utc(d.dueAt()), OffsetDateTime[]::new)));
+        }
+
+        Writes writes() {
+            flushUpserts();
+            return writes;
+        }
     }
 
     static OffsetDateTime utc(Instant instant) {

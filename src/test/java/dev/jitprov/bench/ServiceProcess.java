@@ -33,7 +33,8 @@ final class ServiceProcess implements AutoCloseable {
     final GreenMail smtp;
     final int port;
     final Path log;
-    private static final Path APP = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The packaged service; {@code -Dservice.app=…/quarkus-run.jar} runs another build (a baseline, for before/after runs). */
+    private static final Path APP = Path.of(System.getProperty("service.app", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
 
     private final List<String> command;
     private final boolean ownsInfrastructure;
