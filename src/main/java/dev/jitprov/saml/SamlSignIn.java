@@ -71,27 +71,56 @@ public class SamlSignIn {
         this.clock = clock;
     }
 
-    /** @param clientAddress who posted it (G10: failures before a signature verified count against it) */
-    public Uni<Result> signIn(WorkspaceState workspace, String samlResponse, Optional<String> expectedInResponseTo, String clientAddress) {
+    /**
+     * The workspace changed after the state a sign-in started from was read: the ACS signs in again from the current
+     * state (nothing was written: the decision's transaction rolled back, or no refusal was recorded yet).
+     */
+    public static final class WorkspaceChanged extends RuntimeException {
+        public WorkspaceChanged(String workspaceId) {
+            super("workspace " + workspaceId + " changed during the sign-in", null, false, false);
+        }
+    }
+
+    /**
+     * @param workspace        the workspace as the ACS found it: possibly its replica's cached state (issue 20), then
+     *                         {@code confirmedCurrent} is false. An acceptance is always decided on the current state
+     *                         (the decision's transaction reads it, and fails with {@link WorkspaceChanged} when it is
+     *                         newer than the one the response was validated with); a refusal is recorded only after
+     *                         the state is confirmed current (one read; {@link WorkspaceChanged} when it was not).
+     * @param clientAddress    who posted it (G10: failures before a signature verified count against it)
+     */
+    public Uni<Result> signIn(WorkspaceState workspace, boolean confirmedCurrent, String samlResponse, Optional<String> expectedInResponseTo,
+                              String clientAddress) {
         String ws = workspace.workspaceId();
         String correlationId = UUID.randomUUID().toString();
         if (!workspace.ssoActive()) {
-            return unverified(ws, "sso_not_configured", "Single sign-on is not configured or not active for this workspace.",
-                    null, samlResponse, 403, correlationId, clientAddress);
+            return confirmed(workspace, confirmedCurrent, () -> unverified(ws, "sso_not_configured",
+                    "Single sign-on is not configured or not active for this workspace.", null, samlResponse, 403, correlationId, clientAddress));
         }
         return validation.validate(workspace, samlResponse, expectedInResponseTo).flatMap(report -> {
             if (!report.accepted()) {
                 SamlErrorCode error = report.error();
                 int status = isMalformed(error) ? 400 : 403;
                 if (!report.signatureVerified()) {
-                    return unverified(ws, error.code(), error.message(), report.responseId(), samlResponse, status, correlationId, clientAddress);
+                    return confirmed(workspace, confirmedCurrent, () -> unverified(ws, error.code(), error.message(), report.responseId(),
+                            samlResponse, status, correlationId, clientAddress));
                 }
-                return refuse(ws, error.code(), error.message(), null, report.responseId(), report.issuer(), samlResponse, status, correlationId,
-                        clientAddress);
+                return confirmed(workspace, confirmedCurrent, () -> refuse(ws, error.code(), error.message(), null, report.responseId(),
+                        report.issuer(), samlResponse, status, correlationId, clientAddress));
             }
             SamlPrincipal principal = report.principal();
             return decide(workspace, principal, report, samlResponse, correlationId, clientAddress);
         });
+    }
+
+    /** Runs {@code refusal} once {@code workspace} is known to be the current state; fails with {@link WorkspaceChanged} if it is not. */
+    private Uni<Result> confirmed(WorkspaceState workspace, boolean confirmedCurrent, java.util.function.Supplier<Uni<Result>> refusal) {
+        if (confirmedCurrent) {
+            return refusal.get();
+        }
+        return workspaces.current(workspace.workspaceId()).flatMap(current -> current.version() == workspace.version()
+                ? refusal.get()
+                : Uni.createFrom().failure(new WorkspaceChanged(workspace.workspaceId())));
     }
 
     private Uni<Result> decide(WorkspaceState workspace, SamlPrincipal principal, ValidationReport report, String samlResponse,
@@ -109,6 +138,10 @@ public class SamlSignIn {
         return members.decideIfAdmitted(ws, memberKey, metadata,
                 conn -> claimAndRememberForLogout(conn, ws, memberKey, sessionId, principal, now),
                 replayed, ctx -> {
+            if (ctx.workspace().version() != workspace.version()) {
+                // validated against another configuration (certificates, entity IDs, encryption): not decided on it
+                throw new WorkspaceChanged(ws);
+            }
             SignInOutcome outcome = SignInDecider.decide(ctx.workspace(), ctx.member(), signIn, ctx.otherActiveAdmins());
             return new MemberStreams.Decision<>(outcome instanceof SignInOutcome.Accepted accepted ? accepted.events() : List.of(), outcome);
         }).flatMap(done -> {

@@ -117,9 +117,13 @@ public class Firewall {
     }
 
     /** Empty when the address may sign in; otherwise the refusal, already recorded. */
+    /** Whether {@link #admit} would let {@code clientAddress} in; records nothing. */
+    public boolean permits(WorkspaceState workspace, String clientAddress) {
+        return IpAllowList.parse(workspace.security().ipAllowList()).permits(clientAddress);
+    }
+
     public Uni<Optional<Refusal>> admit(WorkspaceState workspace, String clientAddress, String path) {
-        IpAllowList allowList = IpAllowList.parse(workspace.security().ipAllowList());
-        if (allowList.permits(clientAddress)) {
+        if (permits(workspace, clientAddress)) {
             return Uni.createFrom().item(Optional.empty());
         }
         String ws = workspace.workspaceId();

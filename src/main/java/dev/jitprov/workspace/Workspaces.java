@@ -52,6 +52,15 @@ public class Workspaces {
         });
     }
 
+    /**
+     * This replica's last known state of the workspace, without a read when it has one (else as {@link #require}):
+     * possibly behind the store. Only for a caller that checks the version before it acts on it (the ACS: issue 20).
+     */
+    public Uni<WorkspaceState> cached(String workspaceId) {
+        WorkspaceState cached = cache.get(workspaceId);
+        return cached != null && cached.exists() ? Uni.createFrom().item(cached) : require(workspaceId);
+    }
+
     /** The current state, or the initial (non-existing) one for an unknown id: never fails for want of a workspace. */
     public Uni<WorkspaceState> current(String workspaceId) {
         return load(pool, workspaceId);

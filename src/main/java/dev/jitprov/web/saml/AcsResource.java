@@ -14,6 +14,7 @@ import dev.jitprov.security.Firewall;
 import dev.jitprov.session.CookieFactory;
 import dev.jitprov.session.RedirectPolicy;
 import dev.jitprov.workspace.Workspaces;
+import dev.jitprov.provisioning.WorkspaceState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -113,17 +114,9 @@ public class AcsResource {
                     "Too many sign-in responses from your address could not be verified. Try again in " + seconds + " seconds.", null))
                     .header("Retry-After", String.valueOf(seconds)).build());
         }
-        return workspaces.require(ws)
-                // R15: the firewall before anything else (SAML validation included): nothing is read or provisioned.
-                .flatMap(workspace -> firewall.admit(workspace, clientAddress, "saml").flatMap(refusal -> {
-                    if (refusal.isPresent()) {
-                        // recorded as LoginRejected(firewall) (R15), and counted so one address cannot write them without bound
-                        guard.failed(clientAddress, ws, Firewall.FIREWALL, clock.instant());
-                        return Uni.createFrom().item((SamlSignIn.Result) new SamlSignIn.Refused(refusal.get().code(), refusal.get().message(),
-                                refusal.get().reference(), 403));
-                    }
-                    return signIn.signIn(workspace, samlResponse, expected, clientAddress);
-                }))
+        // The replica's cached workspace state saves a read per sign-in (issue 20); SamlSignIn decides an acceptance
+        // only on the current state and confirms it before a refusal, and a change meanwhile starts over from it.
+        return workspaces.cached(ws).flatMap(workspace -> attempt(workspace, false, samlResponse, expected, clientAddress, 1))
                 .flatMap(result -> {
                     if (result instanceof SamlSignIn.SignedIn done) {
                         // R14: a session opened while the workspace enforces 2FA waits for a second factor.
@@ -149,6 +142,31 @@ public class AcsResource {
                         errors.respond(headers, 503, "service_unavailable", "Sign-in unavailable",
                                 "The service could not complete the sign-in. Nothing was changed; please try again.", null));
     }
+
+    /** One sign-in from {@code workspace}; from the current state again when it changed meanwhile (a few times at most). */
+    private Uni<SamlSignIn.Result> attempt(WorkspaceState workspace, boolean confirmedCurrent, String samlResponse, Optional<String> expected,
+                                           String clientAddress, int attempt) {
+        String ws = workspace.workspaceId();
+        if (!confirmedCurrent && !firewall.permits(workspace, clientAddress)) {
+            // a refusal is recorded only on the current state
+            return workspaces.require(ws).flatMap(current -> attempt(current, true, samlResponse, expected, clientAddress, attempt));
+        }
+        // R15: the firewall before anything else (SAML validation included): nothing is read or provisioned.
+        return firewall.admit(workspace, clientAddress, "saml").flatMap(refusal -> {
+            if (refusal.isPresent()) {
+                // recorded as LoginRejected(firewall) (R15), and counted so one address cannot write them without bound
+                guard.failed(clientAddress, ws, Firewall.FIREWALL, clock.instant());
+                return Uni.createFrom().item((SamlSignIn.Result) new SamlSignIn.Refused(refusal.get().code(), refusal.get().message(),
+                        refusal.get().reference(), 403));
+            }
+            return signIn.signIn(workspace, confirmedCurrent, samlResponse, expected, clientAddress);
+        }).onFailure(SamlSignIn.WorkspaceChanged.class).recoverWithUni(changed -> attempt < MAX_ATTEMPTS
+                ? workspaces.require(ws).flatMap(current -> attempt(current, true, samlResponse, expected, clientAddress, attempt + 1))
+                : Uni.createFrom().failure(changed));
+    }
+
+    /** A workspace whose configuration changes under every attempt gets a 503 after this many. */
+    private static final int MAX_ATTEMPTS = 3;
 
     @GET
     @Path("/metadata")
