@@ -40,12 +40,9 @@ public class EventStore {
 
     /** Appends in a transaction of its own. {@code expectedVersion} 0 means "the stream must not exist yet". */
     public Uni<List<StoredEvent>> append(String streamId, int expectedVersion, List<NewEvent> events) {
-        List<Tuple> rows = encode(streamId, expectedVersion, events); // fails before touching the database
-        if (rows.size() == 1) {
-            // One event is one statement: atomic on its own, so no explicit transaction (one round trip).
-            return insert(pool, streamId, expectedVersion, rows);
-        }
-        return pool.withTransaction(conn -> insert(conn, streamId, expectedVersion, rows));
+        Tuple rows = encode(streamId, expectedVersion, events); // fails before touching the database
+        // One statement, atomic on its own: no explicit transaction (one round trip).
+        return insert(pool, streamId, expectedVersion, rows);
     }
 
     /**
@@ -53,7 +50,7 @@ public class EventStore {
      * commits or rolls back with the events.
      */
     public Uni<List<StoredEvent>> append(SqlConnection conn, String streamId, int expectedVersion, List<NewEvent> events) {
-        List<Tuple> rows;
+        Tuple rows;
         try {
             rows = encode(streamId, expectedVersion, events);
         } catch (RuntimeException e) {
@@ -153,7 +150,8 @@ public class EventStore {
         return result;
     }
 
-    private List<Tuple> encode(String streamId, int expectedVersion, List<NewEvent> events) {
+    /** The append's parameters: one array per column, one element per event (one statement for the whole append). */
+    private Tuple encode(String streamId, int expectedVersion, List<NewEvent> events) {
         if (streamId == null || streamId.isBlank()) {
             throw new IllegalArgumentException("stream id must not be blank");
         }
@@ -163,24 +161,31 @@ public class EventStore {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("nothing to append to " + streamId);
         }
-        List<Tuple> rows = new ArrayList<>(events.size());
-        int version = expectedVersion;
-        for (NewEvent event : events) {
-            String type = types.nameOf(event.payload().getClass());
-            String payload;
-            String metadata;
+        int size = events.size();
+        UUID[] ids = new UUID[size];
+        Integer[] versions = new Integer[size];
+        String[] types = new String[size];
+        String[] workspaces = new String[size];
+        String[] payloads = new String[size];
+        String[] metadata = new String[size];
+        OffsetDateTime[] occurred = new OffsetDateTime[size];
+        for (int i = 0; i < size; i++) {
+            NewEvent event = events.get(i);
+            String type = this.types.nameOf(event.payload().getClass());
             try {
-                payload = json.writeValueAsString(event.payload());
-                metadata = json.writeValueAsString(event.metadata());
+                payloads[i] = json.writeValueAsString(event.payload());
+                metadata[i] = json.writeValueAsString(event.metadata());
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("payload of event type " + type + " does not serialize to JSON: "
                         + e.getOriginalMessage(), e);
             }
-            version++;
-            rows.add(Tuple.tuple(List.of(event.eventId(), streamId, version, type, event.metadata().workspaceId(),
-                    payload, metadata, OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC))));
+            ids[i] = event.eventId();
+            versions[i] = expectedVersion + i + 1;
+            types[i] = type;
+            workspaces[i] = event.metadata().workspaceId();
+            occurred[i] = OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC);
         }
-        return rows;
+        return Tuple.tuple(List.of(ids, streamId, versions, types, workspaces, payloads, metadata, occurred, expectedVersion));
     }
 
     /**
@@ -188,18 +193,17 @@ public class EventStore {
      * the version check and the write are one statement; a row that inserts nothing means the stream moved on.
      * A concurrent writer that passed the same check loses on UNIQUE(stream_id, version).
      */
-    private Uni<List<StoredEvent>> insert(SqlClient client, String streamId, int expectedVersion, List<Tuple> rows) {
-        return client.preparedQuery(INSERT).executeBatch(rows)
+    private Uni<List<StoredEvent>> insert(SqlClient client, String streamId, int expectedVersion, Tuple rows) {
+        return client.preparedQuery(INSERT).execute(rows)
                 .onFailure(PgException.class).transform(e -> translate((PgException) e, streamId, expectedVersion))
                 .flatMap(result -> {
-                    List<StoredEvent> stored = new ArrayList<>(rows.size());
-                    for (var batch = result; batch != null; batch = batch.next()) {
-                        if (batch.rowCount() == 0) {
-                            return actualVersion(client, streamId).flatMap(actual ->
-                                    Uni.createFrom().failure(new ConcurrencyConflictException(streamId, expectedVersion, actual)));
-                        }
-                        batch.forEach(row -> stored.add(fromRow(row)));
+                    if (result.rowCount() == 0) {
+                        return actualVersion(client, streamId).flatMap(actual ->
+                                Uni.createFrom().failure(new ConcurrencyConflictException(streamId, expectedVersion, actual)));
                     }
+                    List<StoredEvent> stored = new ArrayList<>(result.rowCount());
+                    result.forEach(row -> stored.add(fromRow(row)));
+                    stored.sort(java.util.Comparator.comparingInt(StoredEvent::version));
                     return Uni.createFrom().item(stored);
                 });
     }
@@ -257,9 +261,17 @@ public class EventStore {
             + " AND events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
             + " ORDER BY events.transaction_id, events.position LIMIT $3";
 
+    /**
+     * All events of an append in one statement, in version order (positions are drawn in that order), and only if the
+     * stream is still at the expected version ($9): the subquery sees the stream as the statement starts, the unique
+     * (stream, version) constraint catches a writer that commits meanwhile. No row inserted: a conflict.
+     */
     private static final String INSERT = "INSERT INTO events "
             + "(event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
-            + "SELECT $1::uuid, $2::text, $3::int, $4::text, $5::text, $6::text::jsonb, $7::text::jsonb, $8::timestamptz "
-            + "WHERE (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $2::text) = $3::int - 1 "
+            + "SELECT e.event_id, $2::text, e.version, e.type, e.workspace_id, e.payload::jsonb, e.metadata::jsonb, e.occurred_at "
+            + "FROM unnest($1::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) "
+            + "AS e(event_id, version, type, workspace_id, payload, metadata, occurred_at) "
+            + "WHERE (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $2::text) = $9::int "
+            + "ORDER BY e.version "
             + "RETURNING " + RETURNED_COLUMNS;
 }

@@ -44,6 +44,8 @@ class EventStoreTest {
             assertThat(events).extracting(StoredEvent::type).containsOnly(TestEvents.ThingHappened.TYPE);
             assertThat(events.get(0).transactionId()).isEqualTo(events.get(2).transactionId());
             assertThat(events.get(3).position()).isGreaterThan(events.get(2).position());
+            // one append is one statement: its positions are drawn in version order (the relay's order within a transaction)
+            assertThat(events).extracting(StoredEvent::position).isSorted().doesNotHaveDuplicates();
             assertThat(store.decode(events.get(1))).isEqualTo(new TestEvents.ThingHappened("thing", 2));
             assertThat(events.get(0).metadata().workspaceId()).isEqualTo("ws-a");
         }
