@@ -87,6 +87,9 @@ public final class SignInCost {
         STAGES.put("dev.jitprov", "this project's code");
     }
 
+    /** The replica running the background roles when the run is split ({@code -Dcost.split=true}); null otherwise. */
+    private static ServiceProcess background;
+
     private SignInCost() {
     }
 
@@ -104,8 +107,18 @@ public final class SignInCost {
         if (!extra.isBlank()) {
             serviceArgs.addAll(List.of(extra.trim().split("\\s+")));
         }
+        // -Dcost.split=true: the measured service is an API replica; a second process runs the background roles
+        boolean split = Boolean.getBoolean("cost.split");
+        if (split) {
+            serviceArgs.add("-Djit.roles=api");
+        }
         boolean passed = false;
         try (ServiceProcess service = ServiceProcess.start("sign-in-cost", serviceArgs)) {
+            if (split) {
+                background = service.replica("background", new ArrayList<>(List.of("-Djit.saml.max-issue-instant-age=PT60M",
+                        "-Djit.roles=relay,projector,notifier,expirer")));
+                background.startService("background");
+            }
             RestAssured.port = service.port;
             Scenario scenario = Scenario.withJit("cost-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
             String run = UUID.randomUUID().toString().substring(0, 6);
@@ -123,7 +136,7 @@ public final class SignInCost {
             awaitQuiet(service);
             phase(service, load, "first sign-in (member created)", first, concurrency);
             phase(service, load, "repeat sign-in", repeat, concurrency);
-            Stats.print("service RSS: " + service.rss());
+            Stats.print("service RSS: " + service.rss() + (background == null ? "" : "; background replica RSS: " + background.rss()));
             passed = true;
         } catch (Throwable e) {
             e.printStackTrace();
@@ -286,7 +299,10 @@ public final class SignInCost {
 
         static Snapshot take(ServiceProcess service) throws Exception {
             Snapshot s = new Snapshot();
-            s.cpuMillis.put("service", processCpu(service.process().pid()));
+            s.cpuMillis.put(background == null ? "service" : "service: API replica", processCpu(service.process().pid()));
+            if (background != null) {
+                s.cpuMillis.put("service: background replica", processCpu(background.process().pid()));
+            }
             try (var tasks = Files.list(Path.of("/proc/" + service.process().pid() + "/task"))) {
                 for (Path task : tasks.toList()) {
                     String name = Files.readString(task.resolve("comm")).trim();
