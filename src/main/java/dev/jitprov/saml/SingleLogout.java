@@ -192,4 +192,17 @@ public class SingleLogout {
                 ? new Post(LogoutMessages.postForm(idpSlo, spEntityId, request.requestId(), partial, relayState, key, clock.instant()))
                 : new Redirect(LogoutMessages.redirect(idpSlo, spEntityId, request.requestId(), partial, relayState, key, clock.instant())));
     }
+
+    /**
+     * A sign-in's IdP session row (NameID, SessionIndex) is kept a day, longer than any browser session it serves;
+     * after that it only takes space, one row per sign-in. Removed with the replay cache's rhythm; no index on
+     * {@code expires_at} on purpose: a scan every few minutes costs less than an index entry per sign-in (issue 20).
+     */
+    @dev.jitprov.replica.DrainedAtShutdown
+    @io.quarkus.scheduler.Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessApi.class, every = "{jit.saml.replay-cleanup-every}",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> forgetExpiredSessions() {
+        return pool.preparedQuery("DELETE FROM saml_sessions WHERE expires_at < $1")
+                .execute(Tuple.of(java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))).replaceWithVoid();
+    }
 }
