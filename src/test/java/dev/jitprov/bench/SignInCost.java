@@ -141,6 +141,14 @@ public final class SignInCost {
         } catch (Throwable e) {
             e.printStackTrace();
         } finally {
+            if (background != null) {
+                // a replica does not own the infrastructure: left running, it spins on a gone PostgreSQL and Kafka
+                try {
+                    background.close();
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }
             Stats.print(passed ? "DONE" : "FAILED");
             Runtime.getRuntime().halt(passed ? 0 : 1);
         }

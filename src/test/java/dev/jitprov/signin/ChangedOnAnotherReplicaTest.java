@@ -47,8 +47,7 @@ class ChangedOnAnotherReplicaTest {
         Scenario s = Scenario.withJit("other-replica-off", Map.of());
         s.signIn("warm@example.com");                                       // this replica's cache holds SSO active
 
-        changeOnAnotherReplica(s, sso -> new SsoSettings(sso.idpEntityId(), sso.certificatesPem(), sso.ssoUrl(), sso.sloUrl(), false,
-                sso.encryptedAssertions(), sso.aesCbcAllowed()));
+        changeOnAnotherReplica(s, sso -> with(sso, sso.certificatesPem(), false));
 
         s.postAcs(s.signedResponse("late@example.com")).then().statusCode(403).body(containsString("sso_not_configured"));
         assertThat(memberEvents(s, "late@example.com")).isEmpty();
@@ -60,8 +59,7 @@ class ChangedOnAnotherReplicaTest {
         s.signIn("warm@example.com");
         TestIdp successor = TestIdp.create(s.idp.entityId(), TestCredentials.rsa("successor", 2048), Clock.systemUTC());
 
-        changeOnAnotherReplica(s, sso -> new SsoSettings(sso.idpEntityId(), List.of(Certificates.toPem(successor.credentials().certificate())),
-                sso.ssoUrl(), sso.sloUrl(), sso.active(), sso.encryptedAssertions(), sso.aesCbcAllowed()));
+        changeOnAnotherReplica(s, sso -> with(sso, List.of(Certificates.toPem(successor.credentials().certificate())), sso.active()));
 
         s.postAcs(s.signedResponse("old-key@example.com")).then().statusCode(403).body(containsString("invalid_signature"));
         assertThat(memberEvents(s, "old-key@example.com")).isEmpty();
@@ -76,8 +74,7 @@ class ChangedOnAnotherReplicaTest {
         changeOnAnotherReplica(s, sso -> {
             List<String> both = new ArrayList<>(sso.certificatesPem());
             both.add(Certificates.toPem(successor.credentials().certificate()));
-            return new SsoSettings(sso.idpEntityId(), both, sso.ssoUrl(), sso.sloUrl(), sso.active(), sso.encryptedAssertions(),
-                    sso.aesCbcAllowed());
+            return with(sso, both, sso.active());
         });
 
         s.signInWith(successor.response().to(s.sp()).nameId("new-key@example.com").attribute("email", "new-key@example.com").build());
@@ -102,6 +99,10 @@ class ChangedOnAnotherReplicaTest {
 
     private List<String> memberEvents(Scenario s, String email) {
         return new EventLog(pool).types(MemberKeys.streamId(s.workspaceId, MemberKeys.normalize(email)));
+    }
+
+    private static SsoSettings with(SsoSettings sso, List<String> certificates, boolean active) {
+        return new SsoSettings(sso.idpEntityId(), certificates, sso.ssoUrl(), sso.sloUrl(), active, sso.encryptedAssertions(), sso.aesCbcAllowed());
     }
 
     /** Writes the change as another replica would: in the store, without this replica's cache seeing it. */
