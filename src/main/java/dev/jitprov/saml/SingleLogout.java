@@ -9,8 +9,11 @@ import dev.jitprov.provisioning.MemberCommand;
 import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.provisioning.SessionEndReason;
 import dev.jitprov.provisioning.WorkspaceState;
+import dev.jitprov.replica.DrainedAtShutdown;
+import dev.jitprov.replica.RoleSkips;
 import dev.jitprov.workspace.ServiceUrls;
 import dev.jitprov.workspace.Workspaces;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -18,6 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -198,11 +203,11 @@ public class SingleLogout {
      * after that it only takes space, one row per sign-in. Removed with the replay cache's rhythm; no index on
      * {@code expires_at} on purpose: a scan every few minutes costs less than an index entry per sign-in (issue 20).
      */
-    @dev.jitprov.replica.DrainedAtShutdown
-    @io.quarkus.scheduler.Scheduled(skipExecutionIf = dev.jitprov.replica.RoleSkips.UnlessApi.class, every = "{jit.saml.replay-cleanup-every}",
-            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    @DrainedAtShutdown
+    @Scheduled(skipExecutionIf = RoleSkips.UnlessApi.class, every = "{jit.saml.replay-cleanup-every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> forgetExpiredSessions() {
         return pool.preparedQuery("DELETE FROM saml_sessions WHERE expires_at < $1")
-                .execute(Tuple.of(java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))).replaceWithVoid();
+                .execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))).replaceWithVoid();
     }
 }

@@ -116,12 +116,12 @@ public class Firewall {
         return colon > 0 && colon == a.lastIndexOf(':') ? a.substring(0, colon) : a;
     }
 
-    /** Empty when the address may sign in; otherwise the refusal, already recorded. */
     /** Whether {@link #admit} would let {@code clientAddress} in; records nothing. */
     public boolean permits(WorkspaceState workspace, String clientAddress) {
         return IpAllowList.parse(workspace.security().ipAllowList()).permits(clientAddress);
     }
 
+    /** Empty when the address may sign in; otherwise the refusal, already recorded. */
     public Uni<Optional<Refusal>> admit(WorkspaceState workspace, String clientAddress, String path) {
         if (permits(workspace, clientAddress)) {
             return Uni.createFrom().item(Optional.empty());

@@ -1,6 +1,7 @@
 package dev.jitprov.web.saml;
 
 import dev.jitprov.provisioning.DomainException;
+import dev.jitprov.provisioning.WorkspaceState;
 
 import dev.jitprov.saml.AcsGuard;
 import dev.jitprov.saml.AuthnRequests;
@@ -14,7 +15,6 @@ import dev.jitprov.security.Firewall;
 import dev.jitprov.session.CookieFactory;
 import dev.jitprov.session.RedirectPolicy;
 import dev.jitprov.workspace.Workspaces;
-import dev.jitprov.provisioning.WorkspaceState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -145,11 +145,11 @@ public class AcsResource {
 
     /** One sign-in from {@code workspace}; from the current state again when it changed meanwhile (a few times at most). */
     private Uni<SamlSignIn.Result> attempt(WorkspaceState workspace, boolean confirmedCurrent, String samlResponse, Optional<String> expected,
-                                           String clientAddress, int attempt) {
+                                           String clientAddress, int round) {
         String ws = workspace.workspaceId();
         if (!confirmedCurrent && !firewall.permits(workspace, clientAddress)) {
             // a refusal is recorded only on the current state
-            return workspaces.require(ws).flatMap(current -> attempt(current, true, samlResponse, expected, clientAddress, attempt));
+            return workspaces.require(ws).flatMap(current -> attempt(current, true, samlResponse, expected, clientAddress, round));
         }
         // R15: the firewall before anything else (SAML validation included): nothing is read or provisioned.
         return firewall.admit(workspace, clientAddress, "saml").flatMap(refusal -> {
@@ -160,8 +160,8 @@ public class AcsResource {
                         refusal.get().reference(), 403));
             }
             return signIn.signIn(workspace, confirmedCurrent, samlResponse, expected, clientAddress);
-        }).onFailure(SamlSignIn.WorkspaceChanged.class).recoverWithUni(changed -> attempt < MAX_ATTEMPTS
-                ? workspaces.require(ws).flatMap(current -> attempt(current, true, samlResponse, expected, clientAddress, attempt + 1))
+        }).onFailure(SamlSignIn.WorkspaceChanged.class).recoverWithUni(changed -> round < MAX_ATTEMPTS
+                ? workspaces.require(ws).flatMap(current -> attempt(current, true, samlResponse, expected, clientAddress, round + 1))
                 : Uni.createFrom().failure(changed));
     }
 
