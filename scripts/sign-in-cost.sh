@@ -11,10 +11,13 @@
 # Usage: scripts/sign-in-cost.sh     (COST_WARMUP=3000 COST_USERS=3000 COST_CONCURRENCY=16)
 #        COST_SERVICE_ARGS="-Djit.roles=api ..." to measure other settings of the service.
 #        COST_APP=/path/to/target/quarkus-app/quarkus-run.jar to measure another build (a baseline: see docs/benchmarks.md).
+#        COST_JVM_DEFAULTS=true: the service on the JVM's defaults (G1, a quarter of the RAM) instead of the local run's
+#          options (the container image's, dev.jitprov.stack.LocalStack.SERVICE_JVM_OPTIONS).
 #        COST_SPLIT=true: the measured service runs jit.roles=api, a second process the background roles (both reported).
 # Needs: JDK 17; about 5 minutes on 2 cores (signing the responses takes a third of it). Nothing else with Maven meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -Plocal -Dlocal.main=dev.jitprov.bench.SignInCost \
   -Dcost.warmup="${COST_WARMUP:-3000}" -Dcost.users="${COST_USERS:-3000}" -Dcost.concurrency="${COST_CONCURRENCY:-16}" \
-  -Dcost.serviceArgs="${COST_SERVICE_ARGS:-}" -Dcost.split="${COST_SPLIT:-false}" ${COST_APP:+-Dservice.app="$COST_APP"}
+  -Dcost.serviceArgs="${COST_SERVICE_ARGS:-}" -Dcost.split="${COST_SPLIT:-false}" \
+  -Dcost.jvmDefaults="${COST_JVM_DEFAULTS:-false}" ${COST_APP:+-Dservice.app="$COST_APP"}

@@ -1,5 +1,6 @@
 package dev.jitprov.bench;
 
+import dev.jitprov.stack.LocalStack;
 import dev.jitprov.support.Scenario;
 import io.restassured.RestAssured;
 import jdk.jfr.consumer.RecordedEvent;
@@ -98,10 +99,12 @@ public final class SignInCost {
         int users = Integer.getInteger("cost.users", 3000);
         int concurrency = Integer.getInteger("cost.concurrency", 16);
         System.setProperty("pg.statements", "true");
-        // the JVM as ./mvnw -Plocal starts it (its defaults: G1, a quarter of the RAM), pre-signed responses may wait an hour
+        // the JVM as ./mvnw -Plocal starts it (the container image's options; -Dcost.jvmDefaults=true: the JVM's own
+        // defaults, G1 and a quarter of the RAM, as the local run had them before), pre-signed responses may wait an hour.
         // JFR runs from the start: starting a recording later instruments JDK classes (socket and file events), which
         // throws away compiled code; the JIT then recompiled for the whole phase (7 ms of CPU per sign-in measured)
-        List<String> serviceArgs = new ArrayList<>(List.of("-Djit.saml.max-issue-instant-age=PT60M",
+        List<String> serviceArgs = new ArrayList<>(Boolean.getBoolean("cost.jvmDefaults") ? List.of() : LocalStack.SERVICE_JVM_OPTIONS);
+        serviceArgs.addAll(List.of("-Djit.saml.max-issue-instant-age=PT60M",
                 "-XX:StartFlightRecording=name=cost,settings=default,maxage=30m"));
         String extra = System.getProperty("cost.serviceArgs", "");
         if (!extra.isBlank()) {

@@ -84,7 +84,7 @@ class LocalRunIT {
         assertThat(stopped).as("stopped within 30 s").isTrue();
         assertThat(took).as("time from Ctrl-C to everything stopped").isLessThan(Duration.ofSeconds(5));
         List<String> errors = Files.readAllLines(log).stream()
-                .filter(line -> line.contains(" ERROR ") || line.contains("stop failed")).toList();
+                .filter(line -> line.contains(" ERROR ") || line.startsWith("ERROR") || line.contains("stop failed")).toList();
         assertThat(errors).as("errors in the local run's output (%s)", log).isEmpty();
         // nothing left running: no PostgreSQL of this data directory (the other parts live in the stack's JVM)
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(data.toString())).toList())

@@ -21,7 +21,23 @@ public final class LocalStack {
     private LocalStack() {
     }
 
+    /**
+     * The service's JVM options in the local run: the container image's (src/main/docker/Dockerfile.jvm,
+     * {@code JAVA_OPTS_APPEND}; {@code LocalJvmOptionsTest} keeps them equal) and its heap, 40 % of the Deployment's
+     * 768 Mi limit, so the local run is a pod's JVM. The JVM's defaults on a workstation (G1, a quarter of the RAM) held
+     * 730–980 MB of RSS under the sign-in cost harness; these 374–381 MB at the same speed (docs/benchmarks.md).
+     */
+    public static final List<String> SERVICE_JVM_OPTIONS = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=40",
+            "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m",
+            "-XX:MaxDirectMemorySize=64m");
+
+    /** The image's environment for the JVM: two malloc arenas (glibc otherwise reserves 64 MB per allocating thread). */
+    public static final java.util.Map<String, String> SERVICE_ENVIRONMENT = java.util.Map.of("MALLOC_ARENA_MAX", "2");
+
     public static void main(String[] args) throws Exception {
+        // Kafka's broker logs through System.Logger, which jboss-logmanager (on this classpath for the tests) serves; it
+        // prints an ERROR line to a newcomer's console when java.util.logging was not handed to it before first use.
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         int httpPort = Integer.getInteger("http.port", 8080);
         int pgPort = Integer.getInteger("pg.port", 15432);
         int smtpPort = Integer.getInteger("smtp.port", 2525);
@@ -51,7 +67,9 @@ public final class LocalStack {
         mailPrinter.setDaemon(true);
         mailPrinter.start();
         say("starting the service on http://localhost:" + httpPort);
-        service[0] = new ProcessBuilder(serviceCommand(app, httpPort, postgres, kafka, smtpPort)).inheritIO().start();
+        ProcessBuilder serviceProcess = new ProcessBuilder(serviceCommand(app, httpPort, postgres, kafka, smtpPort)).inheritIO();
+        serviceProcess.environment().putAll(SERVICE_ENVIRONMENT);
+        service[0] = serviceProcess.start();
         say("""
                 ready in a few seconds:
                   service      http://localhost:%d/   (health: /q/health/ready, API docs: /q/openapi)
@@ -73,7 +91,9 @@ public final class LocalStack {
     /** The command that starts the packaged service against the local stack (LocalRunIT runs the same). */
     static List<String> serviceCommand(Path app, int httpPort, EmbeddedPostgres postgres, KafkaClusterTestKit kafka, int smtpPort) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ArrayList<>(List.of(java,
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(SERVICE_JVM_OPTIONS);
+        command.addAll(List.of(
                 "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.datasource.reactive.url=" + Infrastructure.reactiveUrl(postgres),
                 "-Dquarkus.datasource.jdbc.url=" + Infrastructure.jdbcUrl(postgres),
@@ -85,6 +105,7 @@ public final class LocalStack {
                 "-Dquarkus.profile=local",
                 "-Djit.public.base-url=http://localhost:" + httpPort,
                 "-jar", app.toString()));
+        return command;
     }
 
     /** Every mail the service sends: one line here, the whole message as an .eml file under {@code dir}. */
