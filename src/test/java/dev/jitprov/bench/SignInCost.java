@@ -195,15 +195,26 @@ public final class SignInCost {
             }
         });
         Map<String, Double> statements = new HashMap<>();
+        Map<String, Double> execMillis = new HashMap<>();
         after.calls.forEach((query, calls) -> {
             long delta = calls - before.calls.getOrDefault(query, 0L);
             if (delta > 0) {
                 statements.put(query, delta / (double) n);
+                execMillis.put(query, (after.execMillis.get(query) - before.execMillis.getOrDefault(query, 0.0)) / n);
             }
         });
-        Stats.print("statements (round trips) per sign-in: %.2f; the busiest:".formatted(statements.values().stream().mapToDouble(d -> d).sum()));
+        Stats.print("PostgreSQL's CPU per sign-in by process kind (ms):");
+        after.postgresByKind.forEach((kind, ms) -> {
+            double delta = (ms - before.postgresByKind.getOrDefault(kind, 0.0)) / n;
+            if (delta >= 0.005) {
+                Stats.print("  %-48s %5.2f".formatted(kind, delta));
+            }
+        });
+        // execution time is the server's wall time of the statement (a COMMIT's includes waiting for its WAL flush)
+        Stats.print("statements (round trips) per sign-in: %.2f, executing %.2f ms; the busiest (calls, exec ms per sign-in):".formatted(
+                statements.values().stream().mapToDouble(d -> d).sum(), execMillis.values().stream().mapToDouble(d -> d).sum()));
         statements.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
-                .forEach(e -> Stats.print("  %5.2f  %s".formatted(e.getValue(), e.getKey())));
+                .forEach(e -> Stats.print("  %5.2f %6.3f  %s".formatted(e.getValue(), execMillis.get(e.getKey()), e.getKey())));
     }
 
     /** The service's CPU by stage and by component, from the recording's execution samples. */
@@ -307,6 +318,8 @@ public final class SignInCost {
         final Map<String, Double> serviceThreads = new TreeMap<>();
         final Map<String, long[]> rows = new TreeMap<>();
         final Map<String, Long> calls = new HashMap<>();
+        final Map<String, Double> execMillis = new HashMap<>();
+        final Map<String, Double> postgresByKind = new TreeMap<>();
 
         static Snapshot take(ServiceProcess service) throws Exception {
             Snapshot s = new Snapshot();
@@ -323,7 +336,7 @@ public final class SignInCost {
                     s.serviceThreads.merge(kind, processCpu(task), Double::sum);
                 }
             }
-            s.cpuMillis.put("PostgreSQL", postgresCpu(service));
+            s.cpuMillis.put("PostgreSQL", postgresCpu(service, s.postgresByKind));
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             Map<String, Double> byGroup = new LinkedHashMap<>(Map.of("Kafka broker (this JVM)", 0.0, "SMTP (this JVM)", 0.0,
                     "load client (this JVM)", 0.0));
@@ -354,10 +367,11 @@ public final class SignInCost {
                         s.rows.put(r.getString(1), new long[]{r.getLong(2), r.getLong(3), r.getLong(4)});
                     }
                 }
-                try (ResultSet r = sql.executeQuery("SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110), sum(calls) FROM pg_stat_statements "
-                        + "GROUP BY 1")) {
+                try (ResultSet r = sql.executeQuery("SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110), sum(calls), "
+                        + "sum(total_exec_time) FROM pg_stat_statements GROUP BY 1")) {
                     while (r.next()) {
                         s.calls.merge(r.getString(1), r.getLong(2), Long::sum);
+                        s.execMillis.merge(r.getString(1), r.getDouble(3), Double::sum);
                     }
                 }
             }
@@ -380,15 +394,35 @@ public final class SignInCost {
             }
         }
 
-        /** The postmaster (postmaster.pid of the data directory) and every backend and helper it forked. */
-        static double postgresCpu(ServiceProcess service) throws Exception {
+        /**
+         * The postmaster (postmaster.pid of the data directory) and every backend and helper it forked; by kind (the
+         * process title PostgreSQL sets) into {@code byKind}. Processes that exited (autovacuum workers, backends of
+         * closed connections) are only known as the postmaster's children's total.
+         */
+        static double postgresCpu(ServiceProcess service, Map<String, Double> byKind) throws Exception {
             Path pidFile = service.log.resolveSibling("postgres").resolve("postmaster.pid");
             long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
             double total = processCpu(postmaster);
+            byKind.merge("postmaster", total, Double::sum);
             for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(List.of())) {
-                total += processCpu(child.pid()) + childrenCpu(child.pid());
+                double cpu = processCpu(child.pid()) + childrenCpu(child.pid());
+                byKind.merge(postgresKind(child.pid()), cpu, Double::sum);
+                total += cpu;
             }
-            return total + childrenCpu(postmaster);
+            double exited = childrenCpu(postmaster);
+            byKind.merge("exited (autovacuum workers, closed connections)", exited, Double::sum);
+            return total + exited;
+        }
+
+        /** "postgres: walwriter", "postgres: autovacuum worker", "postgres: postgres postgres 127.0.0.1(5433) idle" … */
+        static String postgresKind(long pid) {
+            try {
+                String title = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').trim();
+                String kind = title.startsWith("postgres: ") ? title.substring("postgres: ".length()) : title;
+                return kind.matches("^\\S+ \\S+ .*\\(\\d+\\).*") ? "backends (connections)" : kind.replaceAll("\\s.*\\d.*$", "");
+            } catch (Exception gone) {
+                return "exited (autovacuum workers, closed connections)";
+            }
         }
 
         /** cutime + cstime: CPU of children that exited (backends of closed connections). */
