@@ -3,6 +3,9 @@ package dev.jitprov.stack;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -11,7 +14,10 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Real PostgreSQL, Kafka and SMTP servers started in-process, without Docker: shared by the test resource
@@ -32,7 +38,17 @@ public final class Infrastructure {
 
     /** PostgreSQL from zonky's binaries. {@code dataDirectory} null means a fresh temporary cluster. */
     public static EmbeddedPostgres postgres(Path dataDirectory, int port) throws Exception {
+        return postgres(dataDirectory, port, false);
+    }
+
+    /**
+     * As {@link #postgres(Path, int)}; {@code closedByCaller}: without zonky's own shutdown hook, for a caller whose
+     * hook stops PostgreSQL after its clients (the local run: zonky's hook would stop it beside the still-running
+     * service, whose relay then fails on a closed connection).
+     */
+    public static EmbeddedPostgres postgres(Path dataDirectory, int port, boolean closedByCaller) throws Exception {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setRegisterShutdownHook(!closedByCaller)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", dataDirectory == null ? "off" : "on")
@@ -79,6 +95,16 @@ public final class Infrastructure {
         kafka.startup();
         kafka.waitForReadyBrokers();
         return kafka;
+    }
+
+    /**
+     * Creates a topic the way the broker would on first use (its {@code num.partitions}), before any client asks for it:
+     * consumers that subscribe to a topic that does not exist yet log a WARN per metadata refresh until it does.
+     */
+    public static void createTopic(KafkaClusterTestKit kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** GreenMail: a real SMTP server (and IMAP/POP3 to read what was sent). */

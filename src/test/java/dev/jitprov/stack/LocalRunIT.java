@@ -86,6 +86,11 @@ class LocalRunIT {
         List<String> errors = Files.readAllLines(log).stream()
                 .filter(line -> line.contains(" ERROR ") || line.startsWith("ERROR") || line.contains("stop failed")).toList();
         assertThat(errors).as("errors in the local run's output (%s)", log).isEmpty();
+        // the stack creates the events topic before the service's consumers subscribe to it, and stops PostgreSQL and
+        // Kafka only after the service: neither the service's code nor its Kafka clients warn on a clean start and stop
+        assertThat(Files.readAllLines(log).stream().filter(line -> line.contains("UNKNOWN_TOPIC_OR_PARTITION")
+                        || line.contains(" WARN ") && line.contains("[de.ji.")).toList())
+                .as("warnings of a clean start and stop (%s)", log).isEmpty();
         // nothing left running: no PostgreSQL of this data directory (the other parts live in the stack's JVM)
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(data.toString())).toList())
                 .as("processes of the stopped local run").isEmpty();

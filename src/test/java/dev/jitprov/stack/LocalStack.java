@@ -31,6 +31,9 @@ public final class LocalStack {
             "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m",
             "-XX:MaxDirectMemorySize=64m");
 
+    /** The service's events topic ({@code jit.events.topic}), created before the service subscribes to it. */
+    static final String EVENTS_TOPIC = "provisioning-events";
+
     /** The image's environment for the JVM: two malloc arenas (glibc otherwise reserves 64 MB per allocating thread). */
     public static final java.util.Map<String, String> SERVICE_ENVIRONMENT = java.util.Map.of("MALLOC_ARENA_MAX", "2");
 
@@ -53,11 +56,12 @@ public final class LocalStack {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service[0], started), "local-stack-stop"));
 
         say("starting PostgreSQL on port " + pgPort + " (data in " + data.resolve("postgres") + ")");
-        EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), pgPort);
+        EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), pgPort, true); // stopped by stop()
         started.add(postgres);
         say("starting Kafka (KRaft, one broker)");
         KafkaClusterTestKit kafka = Infrastructure.kafka(3);
         started.add(kafka);
+        Infrastructure.createTopic(kafka, EVENTS_TOPIC);
         say("starting SMTP server (GreenMail) on port " + smtpPort);
         GreenMail smtp = Infrastructure.smtp(smtpPort);
         started.add(smtp::stop);
@@ -74,9 +78,9 @@ public final class LocalStack {
                 ready in a few seconds:
                   service      http://localhost:%d/   (health: /q/health/ready, API docs: /q/openapi)
                   PostgreSQL   localhost:%d  user postgres, database postgres
-                  Kafka        %s  topic provisioning-events
+                  Kafka        %s  topic %s
                   SMTP         localhost:%d  (GreenMail: every mail is printed here and saved in .local-data/mail/)
-                Ctrl-C stops everything.""".formatted(httpPort, pgPort, kafka.bootstrapServers(), smtpPort));
+                Ctrl-C stops everything.""".formatted(httpPort, pgPort, kafka.bootstrapServers(), EVENTS_TOPIC, smtpPort));
         DemoWorkspace demo = new DemoWorkspace("http://localhost:" + httpPort, data);
         try {
             demo.awaitReady(service[0], Duration.ofMinutes(3));
