@@ -83,6 +83,7 @@ class LocalRunIT {
         }
         assertThat(stopped).as("stopped within 30 s").isTrue();
         assertThat(took).as("time from Ctrl-C to everything stopped").isLessThan(Duration.ofSeconds(5));
+        assertThat(Files.readString(log)).as("the stack's stop ran to its end (%s)", log).contains("[local-stack] stopped in");
         List<String> errors = Files.readAllLines(log).stream()
                 .filter(line -> line.contains(" ERROR ") || line.startsWith("ERROR") || line.contains("stop failed")).toList();
         assertThat(errors).as("errors in the local run's output (%s)", log).isEmpty();

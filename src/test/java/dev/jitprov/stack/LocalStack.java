@@ -3,6 +3,8 @@ package dev.jitprov.stack;
 import com.icegreen.greenmail.util.GreenMail;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
+import sun.misc.Signal;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -41,6 +43,12 @@ public final class LocalStack {
         // Kafka's broker logs through System.Logger, which jboss-logmanager (on this classpath for the tests) serves; it
         // prints an ERROR line to a newcomer's console when java.util.logging was not handed to it before first use.
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        // The in-process broker calls Exit.halt as soon as the JVM starts shutting down: a Ctrl-C (or SIGTERM) that went
+        // straight to the shutdown hooks ended this JVM in the middle of stop(), leaving the service running against a
+        // dead broker and PostgreSQL to zonky's own hook (or orphaned). So Ctrl-C and SIGTERM stop everything in order
+        // first, and only then does the JVM shut down; a halt Kafka still asks for is said, not done.
+        Exit.setHaltProcedure((code, message) -> say("Kafka asked to halt (" + code + "): " + message));
+        Exit.setExitProcedure((code, message) -> say("Kafka asked to exit (" + code + "): " + message));
         int httpPort = Integer.getInteger("http.port", 8080);
         int pgPort = Integer.getInteger("pg.port", 15432);
         int smtpPort = Integer.getInteger("smtp.port", 2525);
@@ -53,6 +61,13 @@ public final class LocalStack {
 
         List<AutoCloseable> started = new ArrayList<>();
         Process[] service = new Process[1];
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> {
+                stop(service[0], started);
+                System.exit(128 + signal.getNumber());
+            });
+        }
+        // any other way out (an exception in main, System.exit elsewhere): the same stop, from a shutdown hook
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service[0], started), "local-stack-stop"));
 
         say("starting PostgreSQL on port " + pgPort + " (data in " + data.resolve("postgres") + ")");
@@ -136,7 +151,18 @@ public final class LocalStack {
         }
     }
 
-    private static void stop(Process service, List<AutoCloseable> started) {
+    private static boolean stopped;
+
+    /**
+     * Stops the service, then PostgreSQL, Kafka and SMTP; once. Synchronized: a second caller (the shutdown hook, once
+     * main returned because the service exited) waits until the first one's stop has ended, so the JVM does not exit
+     * in the middle of it.
+     */
+    private static synchronized void stop(Process service, List<AutoCloseable> started) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         long begin = System.nanoTime();
         if (service != null && service.isAlive()) {
             service.destroy();
