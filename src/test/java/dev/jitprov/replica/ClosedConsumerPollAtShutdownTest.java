@@ -1,5 +1,6 @@
 package dev.jitprov.replica;
 
+import org.apache.kafka.common.errors.WakeupException;
 import org.junit.jupiter.api.Test;
 
 import java.util.logging.Level;
@@ -7,7 +8,10 @@ import java.util.logging.LogRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Issue 22: a stopping replica logs nothing at WARN; only SmallRye's poll of a consumer it just closed is dropped. */
+/**
+ * Issue 22: a stopping replica logs nothing at WARN; only SmallRye's poll of a consumer it just closed, and a commit its
+ * close woke up, are dropped.
+ */
 class ClosedConsumerPollAtShutdownTest {
 
     private static LogRecord record(String message, Throwable thrown) {
@@ -26,11 +30,21 @@ class ClosedConsumerPollAtShutdownTest {
     }
 
     @Test
+    void aCommitWokenUpByTheConsumersCloseIsDroppedOnlyWhileTheReplicaStops() {
+        LogRecord woken = record("SRMSG18252: Failed to commit %s, it will be re-attempted", new WakeupException());
+
+        assertThat(ClosedConsumerPollAtShutdown.dropped(woken, true)).isTrue();
+        assertThat(ClosedConsumerPollAtShutdown.dropped(woken, false)).isFalse();
+    }
+
+    @Test
     void anyOtherPollFailureOrWarningStillShowsWhileStopping() {
         assertThat(ClosedConsumerPollAtShutdown.dropped(record("SRMSG18285: Failed to poll", new IllegalStateException("broker gone")), true))
                 .isFalse();
         assertThat(ClosedConsumerPollAtShutdown.dropped(record("SRMSG18252: Failed to commit", new IllegalStateException("already been closed")), true))
                 .isFalse();
         assertThat(ClosedConsumerPollAtShutdown.dropped(record("SRMSG18285: Failed to poll", null), true)).isFalse();
+        assertThat(ClosedConsumerPollAtShutdown.dropped(record("SRMSG18252: Failed to commit", new org.apache.kafka.common.errors.TimeoutException("broker gone")), true))
+                .isFalse();
     }
 }
