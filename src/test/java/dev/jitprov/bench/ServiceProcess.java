@@ -4,6 +4,7 @@ import dev.jitprov.support.Ports;
 
 import com.icegreen.greenmail.util.GreenMail;
 import dev.jitprov.stack.Infrastructure;
+import dev.jitprov.stack.LocalStack;
 import dev.jitprov.support.Scenario;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -110,10 +111,10 @@ final class ServiceProcess implements AutoCloseable {
      * pool size, and a response age that lets pre-signed responses wait for their turn.
      */
     static List<String> imageOptions(String heap, String poolSize) {
-        return new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k",
-                "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m", "-XX:MaxDirectMemorySize=64m",
-                "-Dquarkus.datasource.reactive.max-size=" + poolSize,
-                "-Djit.saml.max-issue-instant-age=PT30M"));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        options.addAll(LocalStack.IMAGE_JVM_OPTIONS);
+        options.addAll(List.of("-Dquarkus.datasource.reactive.max-size=" + poolSize, "-Djit.saml.max-issue-instant-age=PT30M"));
+        return options;
     }
 
     /** (Re)starts the service process and waits until it is ready. */
@@ -123,7 +124,7 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // glibc gives each thread that allocates its own malloc arena (64 MB reserved each); two are plenty for a
         // JVM whose allocations are mostly in its heap. Same setting as the container image (Dockerfile.jvm).
-        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        LocalStack.SERVICE_ENVIRONMENT.forEach(builder.environment()::putIfAbsent);
         process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + 120_000;

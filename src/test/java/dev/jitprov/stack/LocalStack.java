@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,15 +30,23 @@ public final class LocalStack {
      * 768 Mi limit, so the local run is a pod's JVM. The JVM's defaults on a workstation (G1, a quarter of the RAM) held
      * 730–980 MB of RSS under the sign-in cost harness; these 374–381 MB at the same speed (docs/benchmarks.md).
      */
-    public static final List<String> SERVICE_JVM_OPTIONS = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=40",
-            "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m",
-            "-XX:MaxDirectMemorySize=64m");
+    public static final List<String> SERVICE_JVM_OPTIONS;
+
+    /** The container image's JVM options without its heap (the harnesses that set their own heap use these). */
+    public static final List<String> IMAGE_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xss512k",
+            "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m", "-XX:MaxDirectMemorySize=64m");
+
+    static {
+        List<String> options = new ArrayList<>(List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=40"));
+        options.addAll(IMAGE_JVM_OPTIONS);
+        SERVICE_JVM_OPTIONS = List.copyOf(options);
+    }
 
     /** The service's events topic ({@code jit.events.topic}), created before the service subscribes to it. */
     static final String EVENTS_TOPIC = "provisioning-events";
 
     /** The image's environment for the JVM: two malloc arenas (glibc otherwise reserves 64 MB per allocating thread). */
-    public static final java.util.Map<String, String> SERVICE_ENVIRONMENT = java.util.Map.of("MALLOC_ARENA_MAX", "2");
+    public static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     public static void main(String[] args) throws Exception {
         // Kafka's broker logs through System.Logger, which jboss-logmanager (on this classpath for the tests) serves; it
