@@ -12,63 +12,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Kafka side of the projections: one channel and one consumer group per projection (application.properties,
- * section Projections), so each reads the whole topic at its own pace and can be replayed alone. Records arrive in
- * order per key (stream). Each channel receives what one Kafka poll returned ({@code batch=true}) and applies it as
- * one transaction; the next poll's records are handed over once that one committed, so per-key order holds.
+ * The Kafka side of the projections: one channel and one consumer group for the three of them (application.properties,
+ * section Projections; ADR 0015). Records arrive in order per key (stream). The channel receives what one Kafka poll
+ * returned ({@code batch=true}), parses each envelope once and applies the batch to every projection in one
+ * transaction; the next poll's records are handed over once that one committed, so per-key order holds. Each
+ * projection still records its own {@code processed_events} rows and has its own rebuild gate; a rebuild of one
+ * holds the channel, so the other two views wait with it.
  */
 @ApplicationScoped
 public class ProjectionConsumers {
 
-    public static final String MEMBERS_CHANNEL = "projection-members";
-    public static final String SESSIONS_CHANNEL = "projection-sessions";
-    public static final String AUDIT_CHANNEL = "projection-audit";
+    public static final String CHANNEL = "projections";
 
     private static final Logger LOG = Logger.getLogger(ProjectionConsumers.class);
 
     private final ProjectionApplier applier;
-    private final MembersProjection members;
-    private final SessionsProjection sessions;
-    private final AuditProjection audit;
+    private final List<Projection> projections;
     private final ObjectMapper json;
 
     public ProjectionConsumers(ProjectionApplier applier, MembersProjection members, SessionsProjection sessions,
                                AuditProjection audit, ObjectMapper json) {
         this.applier = applier;
-        this.members = members;
-        this.sessions = sessions;
-        this.audit = audit;
+        this.projections = List.of(members, sessions, audit);
         this.json = json;
     }
 
     @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
-    @Incoming(MEMBERS_CHANNEL)
-    public Uni<Void> members(List<String> records) {
-        return consume(members, records);
+    @Incoming(CHANNEL)
+    public Uni<Void> all(List<String> records) {
+        return applier.applyLive(projections, parse(records, "projections"));
     }
 
-    @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
-    @Incoming(SESSIONS_CHANNEL)
-    public Uni<Void> sessions(List<String> records) {
-        return consume(sessions, records);
-    }
-
-    @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
-    @Incoming(AUDIT_CHANNEL)
-    public Uni<Void> audit(List<String> records) {
-        return consume(audit, records);
+    /** One projection alone (tests, tools): the path the channel takes, for it only. */
+    public Uni<Void> consume(Projection projection, List<String> records) {
+        return applier.applyLive(projection, parse(records, "projection " + projection.name()));
     }
 
     /** Never fails: a record that is not an envelope is logged and skipped (nothing to dedupe it by). */
-    public Uni<Void> consume(Projection projection, List<String> records) {
+    private List<ProjectedEvent> parse(List<String> records, String who) {
         List<ProjectedEvent> events = new ArrayList<>(records.size());
         for (String record : records) {
             try {
                 events.add(ProjectedEvent.of(CloudEventEnvelope.parse(json, record)));
             } catch (RuntimeException e) {
-                LOG.warnf("projection %s: skipping a record that is not a CloudEvents envelope: %s", projection.name(), e.getMessage());
+                LOG.warnf("%s: skipping a record that is not a CloudEvents envelope: %s", who, e.getMessage());
             }
         }
-        return applier.applyLive(projection, events);
+        return events;
     }
 }

@@ -20,9 +20,7 @@ public class RoleChannels implements ConfigSourceInterceptor {
 
     /** Which role consumes each incoming channel. */
     static final Map<String, ReplicaRole> CHANNEL_ROLES = Map.of(
-            "projection-members", ReplicaRole.PROJECTOR,
-            "projection-sessions", ReplicaRole.PROJECTOR,
-            "projection-audit", ReplicaRole.PROJECTOR,
+            "projections", ReplicaRole.PROJECTOR,
             "notification-events", ReplicaRole.NOTIFIER,
             "expiry-events", ReplicaRole.EXPIRER);
 

@@ -52,10 +52,8 @@ import java.util.stream.Collectors;
  */
 public final class ReplicaHarness {
 
-    static final List<String> CHANNELS = List.of("projection-members", "projection-sessions", "projection-audit",
-            "expiry-events", "notification-events");
-    static final List<String> GROUPS = List.of("jit-projection-members", "jit-projection-sessions", "jit-projection-audit",
-            "jit-expiry", "jit-notification");
+    static final List<String> CHANNELS = List.of("projections", "expiry-events", "notification-events");
+    static final List<String> GROUPS = List.of("jit-projections", "jit-expiry", "jit-notification");
 
     private ReplicaHarness() {
     }

@@ -63,7 +63,7 @@ class ApiOnlyReplicaTest {
         }
         String readiness = io.restassured.RestAssured.get("/q/health/ready").then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(503))).extract().asString();
         assertThat(readiness).contains("checks");
-        assertThat(readiness).doesNotContain("projection-members", "notification-events", "expiry-events");
+        assertThat(readiness).doesNotContain("projections", "notification-events", "expiry-events");
         assertThat(expirerSkip.test(null)).isTrue();
         assertThat(notifierSkip.test(null)).isTrue();
         assertThat(projectorSkip.test(null)).isTrue();
