@@ -14,10 +14,11 @@
 #        COST_JVM_DEFAULTS=true: the service on the JVM's defaults (G1, a quarter of the RAM) instead of the local run's
 #          options (the container image's, dev.jitprov.stack.LocalStack.SERVICE_JVM_OPTIONS).
 #        COST_SPLIT=true: the measured service runs jit.roles=api, a second process the background roles (both reported).
+#        COST_OPEN_RATE=300: a third phase, COST_USERS new members at that rate (open loop), with the members view's lag.
 # Needs: JDK 17; about 5 minutes on 2 cores (signing the responses takes a third of it). Nothing else with Maven meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -Plocal -Dlocal.main=dev.jitprov.bench.SignInCost \
   -Dcost.warmup="${COST_WARMUP:-3000}" -Dcost.users="${COST_USERS:-3000}" -Dcost.concurrency="${COST_CONCURRENCY:-16}" \
-  -Dcost.serviceArgs="${COST_SERVICE_ARGS:-}" -Dcost.split="${COST_SPLIT:-false}" \
+  -Dcost.serviceArgs="${COST_SERVICE_ARGS:-}" -Dcost.split="${COST_SPLIT:-false}" -Dcost.openRate="${COST_OPEN_RATE:-0}" \
   -Dcost.jvmDefaults="${COST_JVM_DEFAULTS:-false}" ${COST_APP:+-Dservice.app="$COST_APP"}

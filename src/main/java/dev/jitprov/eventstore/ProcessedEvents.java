@@ -8,11 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -46,22 +44,19 @@ public class ProcessedEvents {
     }
 
     /**
-     * The batch form: records every id of {@code eventIds} for each of {@code consumers} in one statement, inside the
-     * caller's transaction, and returns, per consumer, those that were new to it. The caller applies exactly those,
-     * in the same transaction.
+     * The batch form: records every id of {@code eventIds} for {@code consumer} in one statement, inside the caller's
+     * transaction, and returns those that were new. The caller applies exactly those, in the same transaction.
      */
-    public Uni<Map<String, Set<UUID>>> claim(SqlConnection conn, List<String> consumers, Collection<UUID> eventIds) {
-        Map<String, Set<UUID>> fresh = new HashMap<>();
-        consumers.forEach(consumer -> fresh.put(consumer, new HashSet<>(eventIds.size() * 2)));
+    public Uni<Set<UUID>> claim(SqlConnection conn, String consumer, Collection<UUID> eventIds) {
         if (eventIds.isEmpty()) {
-            return Uni.createFrom().item(fresh);
+            return Uni.createFrom().item(Set.of());
         }
-        return conn.preparedQuery("INSERT INTO processed_events (consumer, event_id) "
-                        + "SELECT c, id FROM unnest($1::text[]) AS c, unnest($2::uuid[]) AS id "
-                        + "ON CONFLICT DO NOTHING RETURNING consumer, event_id")
-                .execute(Tuple.of(consumers.toArray(String[]::new), eventIds.toArray(UUID[]::new)))
+        return conn.preparedQuery("INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id "
+                        + "ON CONFLICT DO NOTHING RETURNING event_id")
+                .execute(Tuple.of(consumer, eventIds.toArray(UUID[]::new)))
                 .map(rows -> {
-                    rows.forEach(row -> fresh.get(row.getString("consumer")).add(row.getUUID("event_id")));
+                    Set<UUID> fresh = new HashSet<>(rows.size() * 2);
+                    rows.forEach(row -> fresh.add(row.getUUID("event_id")));
                     return fresh;
                 });
     }
@@ -83,26 +78,17 @@ public class ProcessedEvents {
      * batch is dropped).
      */
     public <T> Uni<List<T>> claimNew(SqlConnection conn, String consumer, List<T> items, Function<T, UUID> idOf) {
-        return claimNew(conn, List.of(consumer), items, idOf).map(fresh -> fresh.get(consumer));
-    }
-
-    /** As {@link #claimNew(SqlConnection, String, List, Function)} for several consumers at once: the items per consumer. */
-    public <T> Uni<Map<String, List<T>>> claimNew(SqlConnection conn, List<String> consumers, List<T> items, Function<T, UUID> idOf) {
         Set<UUID> ids = new LinkedHashSet<>();
         items.forEach(item -> ids.add(idOf.apply(item)));
-        return claim(conn, consumers, ids).map(fresh -> {
-            Map<String, List<T>> toApply = new HashMap<>();
-            fresh.forEach((consumer, itsFresh) -> {
-                List<T> its = new ArrayList<>(itsFresh.size());
-                Set<UUID> taken = new HashSet<>();
-                for (T item : items) {
-                    UUID id = idOf.apply(item);
-                    if (itsFresh.contains(id) && taken.add(id)) {
-                        its.add(item);
-                    }
+        return claim(conn, consumer, ids).map(fresh -> {
+            List<T> toApply = new ArrayList<>(fresh.size());
+            Set<UUID> taken = new HashSet<>();
+            for (T item : items) {
+                UUID id = idOf.apply(item);
+                if (fresh.contains(id) && taken.add(id)) {
+                    toApply.add(item);
                 }
-                toApply.put(consumer, its);
-            });
+            }
             return toApply;
         });
     }

@@ -17,10 +17,8 @@ import org.jboss.logging.Logger;
 
 import java.time.DateTimeException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -73,62 +71,46 @@ public class ProjectionApplier {
         return applyLive(projection, List.of(event));
     }
 
-    /** The live path of one projection: {@link #applyLive(List, List)} for it alone. */
-    public Uni<Void> applyLive(Projection projection, List<ProjectedEvent> events) {
-        return applyLive(List.of(projection), events);
-    }
-
     /**
-     * The live path (Kafka): one transaction per batch for all of {@code projections} (the projections' shared
-     * channel, ADR 0015), behind their gates (one closed gate holds the whole batch), retried as a whole on transient
-     * failures. When the batch fails for a reason that is not transient (one bad event), each projection applies it
-     * on its own, and a projection alone applies its events one by one, so that only the bad event is skipped, and
-     * only by the projection that cannot apply it.
+     * The live path (Kafka): one transaction per batch, behind the rebuild gate, retried as a whole on transient
+     * failures. When the batch fails for a reason that is not transient (one bad event), its events are applied
+     * one by one so that only the bad one is skipped.
      */
-    public Uni<Void> applyLive(List<Projection> projections, List<ProjectedEvent> events) {
+    public Uni<Void> applyLive(Projection projection, List<ProjectedEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Decodable> batch = decodeAll(projections, events);
-        Uni<Map<Projection, Integer>> attempt = Uni.createFrom().deferred(() -> pool.withTransaction(conn -> gate(conn, projections)
-                .flatMap(ignored -> applyBatch(conn, projections, batch))));
-        Uni<Map<Projection, Integer>> retried = attempt
+        List<Decodable> batch = decodeAll(projection, events);
+        Uni<Integer> attempt = Uni.createFrom().deferred(() -> pool.withTransaction(conn -> gate(conn, projection)
+                .flatMap(ignored -> applyBatch(conn, projection, batch))));
+        Uni<Integer> retried = attempt
                 .onFailure(RebuildInProgress.class).retry()
                 .withBackOff(config.rebuildPausePoll(), config.rebuildPausePoll()).indefinitely()
                 .onFailure(ProjectionApplier::isTransient).invoke(failure -> {
-                    projections.forEach(projection -> counter("jit.projection.retries", projection).increment());
-                    LOG.warnf("%s: batch of %d events from %s (%s) failed, retrying with backoff: %s",
-                            names(projections), batch.size(), events.get(0).eventId(), events.get(0).type(), failure.toString());
+                    counter("jit.projection.retries", projection).increment();
+                    LOG.warnf("projection %s: batch of %d events from %s (%s) failed, retrying with backoff: %s",
+                            projection.name(), batch.size(), events.get(0).eventId(), events.get(0).type(), failure.toString());
                 })
                 .onFailure(ProjectionApplier::isTransient).retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely();
-        Uni<Map<Projection, Integer>> applied;
-        if (projections.size() > 1) {
-            applied = retried.onFailure().recoverWithUni(failure -> {
-                LOG.warnf("%s: a batch of %d events holds one that cannot be applied (%s); each projection applies it on its own",
-                        names(projections), events.size(), failure.toString());
-                return Multi.createFrom().iterable(projections)
-                        .onItem().transformToUniAndConcatenate(projection -> applyLive(projection, events))
-                        .collect().last().replaceWith(Map.of());
-            });
-        } else if (events.size() == 1) {
-            applied = retried.onFailure().recoverWithUni(failure -> skip(projections.get(0), events.get(0), failure).replaceWith(Map.of()));
-        } else {
-            applied = retried.onFailure().recoverWithUni(failure -> {
-                LOG.warnf("%s: a batch of %d events holds one it cannot apply (%s); applying them one by one",
-                        names(projections), events.size(), failure.toString());
-                return Multi.createFrom().iterable(events)
-                        .onItem().transformToUniAndConcatenate(event -> applyLive(projections.get(0), event))
-                        .collect().last().replaceWith(Map.of());
-            });
-        }
-        return applied.invoke(counts -> counts.forEach((projection, count) -> {
-            // an empty map: applied on their own, and counted there
+        Uni<Integer> applied = events.size() == 1
+                ? retried.onFailure().recoverWithUni(failure -> skip(projection, events.get(0), failure).replaceWith(0))
+                : retried.onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("projection %s: a batch of %d events holds one it cannot apply (%s); applying them one by one",
+                            projection.name(), events.size(), failure.toString());
+                    return Multi.createFrom().iterable(events)
+                            .onItem().transformToUniAndConcatenate(event -> applyLive(projection, event))
+                            .collect().last().replaceWith(-1);
+                });
+        return applied.invoke(count -> {
+            if (count < 0) {
+                return; // applied one by one: counted there
+            }
             events.forEach(event -> lag.applied(projection.name(), event.position()));
             if (count > 0) {
                 counter("jit.projection.applied", projection).increment(count);
             }
-        })).replaceWithVoid();
+        }).replaceWithVoid();
     }
 
     /**
@@ -159,42 +141,22 @@ public class ProjectionApplier {
     }
 
     private List<Decodable> decodeAll(Projection projection, List<ProjectedEvent> events) {
-        return decodeAll(List.of(projection), events);
-    }
-
-    /** Each event decoded once, whatever the number of projections it is for. */
-    private List<Decodable> decodeAll(List<Projection> projections, List<ProjectedEvent> events) {
         List<Decodable> decoded = new ArrayList<>(events.size());
         for (ProjectedEvent event : events) {
-            decoded.add(new Decodable(event, decode(projections, event)));
+            decoded.add(new Decodable(event, decode(projection, event)));
         }
         return decoded;
     }
 
-    /**
-     * Claims the batch's ids for every projection in one statement, then applies to each projection the events new
-     * to it, in order, in the caller's transaction (the projections' statements queued on the connection at once).
-     *
-     * @return how many events were new to each projection
-     */
-    private Uni<Map<Projection, Integer>> applyBatch(SqlConnection conn, List<Projection> projections, List<Decodable> batch) {
-        List<String> consumers = projections.stream().map(Projection::consumer).toList();
-        return processed.claimNew(conn, consumers, batch, d -> d.event().eventId()).flatMap(fresh -> {
-            Map<Projection, Integer> counts = new LinkedHashMap<>();
-            List<Uni<Void>> writes = new ArrayList<>(projections.size());
-            for (Projection projection : projections) {
-                List<Decodable> its = fresh.get(projection.consumer());
-                counts.put(projection, its.size());
-                List<Projection.Decoded> toApply = new ArrayList<>(its.size());
-                for (Decodable d : its) {
-                    d.payload().ifPresent(payload -> toApply.add(new Projection.Decoded(d.event(), payload)));
-                }
-                if (!toApply.isEmpty()) {
-                    writes.add(projection.apply(conn, toApply));
-                }
+    /** Records the batch's ids as processed and applies the new ones, in order, in the caller's transaction. */
+    private Uni<Integer> applyBatch(SqlConnection conn, Projection projection, List<Decodable> batch) {
+        return processed.claimNew(conn, projection.consumer(), batch, d -> d.event().eventId()).flatMap(fresh -> {
+            List<Projection.Decoded> toApply = new ArrayList<>(fresh.size());
+            for (Decodable d : fresh) {
+                d.payload().ifPresent(payload -> toApply.add(new Projection.Decoded(d.event(), payload)));
             }
-            return writes.isEmpty() ? Uni.createFrom().item(counts)
-                    : Uni.join().all(writes).andFailFast().replaceWith(counts);
+            return toApply.isEmpty() ? Uni.createFrom().item(fresh.size())
+                    : projection.apply(conn, toApply).replaceWith(fresh.size());
         });
     }
 
@@ -210,45 +172,29 @@ public class ProjectionApplier {
 
     /** The decoded payload record; empty (logged) when the type is not registered or the payload does not fit. */
     Optional<Object> decode(Projection projection, ProjectedEvent event) {
-        return decode(List.of(projection), event);
-    }
-
-    private Optional<Object> decode(List<Projection> projections, ProjectedEvent event) {
         Optional<Class<?>> type = types.classOf(event.type());
         if (type.isEmpty()) {
-            LOG.warnf("%s: skipping event %s of unknown type '%s'", names(projections), event.eventId(), event.type());
-            projections.forEach(projection -> counter("jit.projection.skipped", projection).increment());
+            LOG.warnf("projection %s: skipping event %s of unknown type '%s'", projection.name(), event.eventId(), event.type());
+            counter("jit.projection.skipped", projection).increment();
             return Optional.empty();
         }
         try {
             return Optional.of(json.treeToValue(event.data(), type.get()));
         } catch (Exception e) {
-            LOG.warnf("%s: skipping event %s: payload does not decode as %s: %s",
-                    names(projections), event.eventId(), event.type(), e.getMessage());
-            projections.forEach(projection -> counter("jit.projection.skipped", projection).increment());
+            LOG.warnf("projection %s: skipping event %s: payload does not decode as %s: %s",
+                    projection.name(), event.eventId(), event.type(), e.getMessage());
+            counter("jit.projection.skipped", projection).increment();
             return Optional.empty();
         }
     }
 
-    /** "projection members" or "projections members, sessions, audit": how log lines name who speaks. */
-    private static String names(List<Projection> projections) {
-        return (projections.size() == 1 ? "projection " : "projections ")
-                + String.join(", ", projections.stream().map(Projection::name).toList());
-    }
-
-    private Uni<Void> gate(SqlConnection conn, List<Projection> projections) {
-        // FOR SHARE: a rebuild's UPDATE of one of these rows waits for the transactions in flight, and later ones see it.
-        String[] names = projections.stream().map(Projection::name).toArray(String[]::new);
-        return conn.preparedQuery("SELECT name, rebuilding FROM projection_state WHERE name = ANY($1::text[]) FOR SHARE")
-                .execute(Tuple.of(names))
-                .flatMap(rows -> {
-                    for (var row : rows) {
-                        if (row.getBoolean("rebuilding")) {
-                            return Uni.createFrom().failure(new RebuildInProgress(row.getString("name")));
-                        }
-                    }
-                    return Uni.createFrom().voidItem();
-                });
+    private Uni<Void> gate(SqlConnection conn, Projection projection) {
+        // FOR SHARE: a rebuild's UPDATE of this row waits for the transactions in flight, and later ones see it.
+        return conn.preparedQuery("SELECT rebuilding FROM projection_state WHERE name = $1 FOR SHARE")
+                .execute(Tuple.of(projection.name()))
+                .flatMap(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("rebuilding")
+                        ? Uni.createFrom().failure(new RebuildInProgress(projection.name()))
+                        : Uni.createFrom().voidItem());
     }
 
     /** Transient unless the event itself is at fault (see the class comment). */

@@ -14,10 +14,10 @@ import java.util.List;
 /**
  * The Kafka side of the projections: one channel and one consumer group for the three of them (application.properties,
  * section Projections; ADR 0015). Records arrive in order per key (stream). The channel receives what one Kafka poll
- * returned ({@code batch=true}), parses each envelope once and applies the batch to every projection in one
- * transaction; the next poll's records are handed over once that one committed, so per-key order holds. Each
- * projection still records its own {@code processed_events} rows and has its own rebuild gate; a rebuild of one
- * holds the channel, so the other two views wait with it.
+ * returned ({@code batch=true}), parses each envelope once and hands the batch to the three projections, each of which
+ * applies it in a transaction of its own, in parallel; the next poll's records are handed over once all three
+ * committed, so per-key order holds. Each projection records its own {@code processed_events} rows and has its own
+ * rebuild gate; a rebuild of one holds the channel's next batches, so the other two views wait with it.
  */
 @ApplicationScoped
 public class ProjectionConsumers {
@@ -40,7 +40,23 @@ public class ProjectionConsumers {
     @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(CHANNEL)
     public Uni<Void> all(List<String> records) {
-        return applier.applyLive(projections, parse(records, "projections"));
+        return apply(projections, parse(records, "projections"));
+    }
+
+    /**
+     * Each projection applies the batch in a transaction of its own, the three at once (on three connections, so
+     * PostgreSQL works on them in parallel and one view's writes never wait for another's); the batch is done, and
+     * its offsets committed, when all three are. Never fails: each projection retries or skips on its own
+     * ({@link ProjectionApplier#applyLive(Projection, List)}).
+     */
+    static Uni<Void> apply(ProjectionApplier applier, List<Projection> projections, List<ProjectedEvent> events) {
+        List<Uni<Void>> each = new ArrayList<>(projections.size());
+        projections.forEach(projection -> each.add(applier.applyLive(projection, events)));
+        return Uni.join().all(each).andCollectFailures().replaceWithVoid();
+    }
+
+    private Uni<Void> apply(List<Projection> projections, List<ProjectedEvent> events) {
+        return apply(applier, projections, events);
     }
 
     /** One projection alone (tests, tools): the path the channel takes, for it only. */

@@ -98,6 +98,7 @@ public final class SignInCost {
         int warmup = Integer.getInteger("cost.warmup", 3000);
         int users = Integer.getInteger("cost.users", 3000);
         int concurrency = Integer.getInteger("cost.concurrency", 16);
+        int openRate = Integer.getInteger("cost.openRate", 0);
         System.setProperty("pg.statements", "true");
         // the JVM as ./mvnw -Plocal starts it (the container image's options; -Dcost.jvmDefaults=true: the JVM's own
         // defaults, G1 and a quarter of the RAM, as the local run had them before), pre-signed responses may wait an hour.
@@ -127,18 +128,27 @@ public final class SignInCost {
             String run = UUID.randomUUID().toString().substring(0, 6);
             List<String> warmEmails = Responses.emails("warm-" + run, warmup);
             List<String> emails = Responses.emails("cost-" + run, users);
-            Stats.print("signing %d responses".formatted(warmup + 2 * users));
+            Stats.print("signing %d responses".formatted(warmup + (openRate > 0 ? 3 : 2) * users));
             List<String> warm = Responses.sign(scenario.idp, scenario.sp(), warmEmails, Duration.ofMinutes(60));
             List<String> first = Responses.sign(scenario.idp, scenario.sp(), emails, Duration.ofMinutes(60));
             List<String> repeat = Responses.sign(scenario.idp, scenario.sp(), emails, Duration.ofMinutes(60));
+            List<String> openEmails = Responses.emails("open-" + run, openRate > 0 ? users : 0);
+            List<String> open = Responses.sign(scenario.idp, scenario.sp(), openEmails, Duration.ofMinutes(60));
             try (Connection db = service.database(); Statement sql = db.createStatement()) {
                 sql.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             }
             SignInLoad load = new SignInLoad("http://localhost:" + service.port, scenario.workspaceId);
             Stats.print("warm-up: " + load.closedLoop(warm, concurrency).summary());
             awaitQuiet(service);
-            phase(service, load, "first sign-in (member created)", first, concurrency);
-            phase(service, load, "repeat sign-in", repeat, concurrency);
+            phase(service, "first sign-in (member created)", () -> load.closedLoop(first, concurrency));
+            phase(service, "repeat sign-in", () -> load.closedLoop(repeat, concurrency));
+            if (openRate > 0) {
+                // the open-loop line: new members at a fixed rate, with the members view's lag as a reader sees it
+                MembersViewLag viewLag = new MembersViewLag(service, scenario.workspaceId, "open-" + run + "-%");
+                SignInLoad.Result result = phase(service, "open loop at %d/s, first sign-ins".formatted(openRate),
+                        () -> load.openLoop(open, openRate, 512));
+                Stats.print(viewLag.summary(result, openEmails));
+            }
             Stats.print("service RSS: " + service.rss() + (background == null ? "" : "; background replica RSS: " + background.rss()));
             passed = true;
         } catch (Throwable e) {
@@ -157,10 +167,15 @@ public final class SignInCost {
         }
     }
 
-    private static void phase(ServiceProcess service, SignInLoad load, String name, List<String> responses, int concurrency) throws Exception {
+    /** How a phase posts its responses (closed or open loop). */
+    private interface Driver {
+        SignInLoad.Result run() throws InterruptedException;
+    }
+
+    private static SignInLoad.Result phase(ServiceProcess service, String name, Driver driver) throws Exception {
         Path jfr = service.log.resolveSibling("cost-" + name.split(" ")[0] + ".jfr");
         Snapshot before = Snapshot.take(service);
-        SignInLoad.Result result = load.closedLoop(responses, concurrency);
+        SignInLoad.Result result = driver.run();
         awaitQuiet(service); // the background work the phase caused (relay, consumers, mails) counts too
         Snapshot after = Snapshot.take(service);
         long seconds = (after.wallNanos - before.wallNanos) / 1_000_000_000 + 1;
@@ -215,6 +230,7 @@ public final class SignInCost {
                 statements.values().stream().mapToDouble(d -> d).sum(), execMillis.values().stream().mapToDouble(d -> d).sum()));
         statements.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(15)
                 .forEach(e -> Stats.print("  %5.2f %6.3f  %s".formatted(e.getValue(), execMillis.get(e.getKey()), e.getKey())));
+        return result;
     }
 
     /** The service's CPU by stage and by component, from the recording's execution samples. */
