@@ -40,7 +40,7 @@ public class ProjectionConsumers {
     @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(CHANNEL)
     public Uni<Void> all(List<String> records) {
-        return apply(projections, parse(records, "projections"));
+        return apply(applier, projections, parse(records, "projections"));
     }
 
     /**
@@ -53,10 +53,6 @@ public class ProjectionConsumers {
         List<Uni<Void>> each = new ArrayList<>(projections.size());
         projections.forEach(projection -> each.add(applier.applyLive(projection, events)));
         return Uni.join().all(each).andCollectFailures().replaceWithVoid();
-    }
-
-    private Uni<Void> apply(List<Projection> projections, List<ProjectedEvent> events) {
-        return apply(applier, projections, events);
     }
 
     /** One projection alone (tests, tools): the path the channel takes, for it only. */

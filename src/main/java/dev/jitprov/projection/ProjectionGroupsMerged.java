@@ -79,11 +79,8 @@ public class ProjectionGroupsMerged implements KafkaConsumerRebalanceListener {
         }
     }
 
-    /**
-     * Per partition, the lowest offset the previous groups committed, for the partitions on which all of them
-     * committed one. Package-private for its test.
-     */
-    static Map<TopicPartition, Long> startsFromPreviousGroups(Admin admin, Set<TopicPartition> partitions) throws Exception {
+    /** Per partition, the lowest offset the previous groups committed, for the partitions on which all of them did. */
+    private static Map<TopicPartition, Long> startsFromPreviousGroups(Admin admin, Set<TopicPartition> partitions) throws Exception {
         Map<TopicPartition, Long> lowest = new HashMap<>();
         Map<TopicPartition, Integer> groupsWithOffset = new HashMap<>();
         for (String group : PREVIOUS_GROUPS) {
