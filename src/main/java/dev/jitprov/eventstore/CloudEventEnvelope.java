@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The CloudEvents 1.0 structured JSON envelope of an event on Kafka (docs/events.md). Extension attributes carry
@@ -65,6 +68,23 @@ public record CloudEventEnvelope(UUID id, String type, String source, String sub
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("record value is not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * A Kafka poll's records, parsed once for every consumer of the poll. A record that is not an envelope is handed
+     * to {@code unreadable} (with the reason) and left out: there is nothing to dedupe it by, and stopping the channel
+     * for it would stop every event behind it.
+     */
+    public static List<CloudEventEnvelope> parseAll(ObjectMapper json, List<String> records, Consumer<String> unreadable) {
+        List<CloudEventEnvelope> envelopes = new ArrayList<>(records.size());
+        for (String record : records) {
+            try {
+                envelopes.add(parse(json, record));
+            } catch (RuntimeException e) {
+                unreadable.accept(e.getMessage());
+            }
+        }
+        return envelopes;
     }
 
     private static void putIfPresent(ObjectNode node, String field, String value) {

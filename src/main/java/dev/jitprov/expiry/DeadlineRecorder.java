@@ -67,17 +67,24 @@ public class DeadlineRecorder {
     @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(CHANNEL)
     public Uni<Void> consume(List<String> records) {
-        List<Followed> followed = new ArrayList<>(records.size());
-        for (String record : records) {
+        // A record this version cannot read is skipped rather than stopping the channel for everyone.
+        return consumeEnvelopes(CloudEventEnvelope.parseAll(json, records, reason -> LOG.warnf("expiry: skipping unreadable record: %s", reason)));
+    }
+
+    /**
+     * A poll's envelopes, parsed already: from {@link #consume} or from the channel the co-located consumers share
+     * (channel {@code background-events}, ADR 0016). Never fails: the database being away is retried.
+     */
+    public Uni<Void> consumeEnvelopes(List<CloudEventEnvelope> envelopes) {
+        List<Followed> followed = new ArrayList<>(envelopes.size());
+        for (CloudEventEnvelope envelope : envelopes) {
             try {
-                CloudEventEnvelope envelope = CloudEventEnvelope.parse(json, record);
                 Object event = decode(envelope);
                 String memberKey = MemberKeys.keyOf(envelope.workspace(), envelope.subject());
                 if (event != null && memberKey != null) {
                     followed.add(new Followed(envelope.id(), envelope.workspace(), memberKey, event));
                 }
             } catch (RuntimeException e) {
-                // A record this version cannot read is skipped rather than stopping the channel for everyone.
                 LOG.warnf("expiry: skipping unreadable record: %s", e.getMessage());
             }
         }

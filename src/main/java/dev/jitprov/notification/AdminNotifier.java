@@ -92,10 +92,18 @@ public class AdminNotifier {
     @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(CHANNEL)
     public Uni<Void> consume(List<String> records) {
+        return consumeEnvelopes(CloudEventEnvelope.parseAll(json, records,
+                reason -> LOG.warnf("notification: skipping unreadable record: %s", reason)));
+    }
+
+    /**
+     * A poll's envelopes, parsed already: from {@link #consume} or from the channel the co-located consumers share
+     * (channel {@code background-events}, ADR 0016). Never fails: the database being away is retried.
+     */
+    public Uni<Void> consumeEnvelopes(List<CloudEventEnvelope> envelopes) {
         List<Notified> notified = new ArrayList<>();
-        for (String record : records) {
+        for (CloudEventEnvelope envelope : envelopes) {
             try {
-                CloudEventEnvelope envelope = CloudEventEnvelope.parse(json, record);
                 Class<?> type = types.classOf(envelope.type()).filter(NOTIFIED::contains).orElse(null);
                 Object event = type == null ? null : json.treeToValue(envelope.data(), type);
                 if (event != null && !(event instanceof UserProvisioned p && p.origin() != MemberOrigin.JIT && p.origin() != MemberOrigin.SCIM)

@@ -40,7 +40,15 @@ public class ProjectionConsumers {
     @DrainedAtShutdown(DrainedAtShutdown.WhenStopping.HOLD)
     @Incoming(CHANNEL)
     public Uni<Void> all(List<String> records) {
-        return apply(applier, projections, parse(records, "projections"));
+        return applyEnvelopes(parse(records, "projections"));
+    }
+
+    /**
+     * A poll's envelopes, parsed already: from {@link #all} or from the channel the co-located consumers share
+     * (channel {@code background-events}, ADR 0016). Never fails.
+     */
+    public Uni<Void> applyEnvelopes(List<CloudEventEnvelope> envelopes) {
+        return apply(applier, projections, projected(envelopes));
     }
 
     /**
@@ -57,19 +65,18 @@ public class ProjectionConsumers {
 
     /** One projection alone (tests, tools): the path the channel takes, for it only. */
     public Uni<Void> consume(Projection projection, List<String> records) {
-        return applier.applyLive(projection, parse(records, "projection " + projection.name()));
+        return applier.applyLive(projection, projected(parse(records, "projection " + projection.name())));
+    }
+
+    private static List<ProjectedEvent> projected(List<CloudEventEnvelope> envelopes) {
+        List<ProjectedEvent> events = new ArrayList<>(envelopes.size());
+        envelopes.forEach(envelope -> events.add(ProjectedEvent.of(envelope)));
+        return events;
     }
 
     /** Never fails: a record that is not an envelope is logged and skipped (nothing to dedupe it by). */
-    private List<ProjectedEvent> parse(List<String> records, String who) {
-        List<ProjectedEvent> events = new ArrayList<>(records.size());
-        for (String record : records) {
-            try {
-                events.add(ProjectedEvent.of(CloudEventEnvelope.parse(json, record)));
-            } catch (RuntimeException e) {
-                LOG.warnf("%s: skipping a record that is not a CloudEvents envelope: %s", who, e.getMessage());
-            }
-        }
-        return events;
+    private List<CloudEventEnvelope> parse(List<String> records, String who) {
+        return CloudEventEnvelope.parseAll(json, records,
+                reason -> LOG.warnf("%s: skipping a record that is not a CloudEvents envelope: %s", who, reason));
     }
 }

@@ -52,8 +52,9 @@ import java.util.stream.Collectors;
  */
 public final class ReplicaHarness {
 
-    static final List<String> CHANNELS = List.of("projections", "expiry-events", "notification-events");
-    static final List<String> GROUPS = List.of("jit-projections", "jit-expiry", "jit-notification");
+    /** Every consumer channel: the replicas run all roles, so they consume on the shared one (ADR 0016). */
+    static final List<String> CHANNELS = List.of("background-events", "projections", "expiry-events", "notification-events");
+    static final List<String> GROUPS = List.of("jit-background");
 
     private ReplicaHarness() {
     }
@@ -436,7 +437,7 @@ public final class ReplicaHarness {
                 ConsumerGroupDescription description = groups.get(group);
                 Map<String, List<Integer>> byMember = new TreeMap<>();
                 for (MemberDescription member : description.members()) {
-                    String replica = member.clientId().replaceAll("-(projection|expiry|notification).*", "");
+                    String replica = member.clientId().replaceAll("-(background|projection|expiry|notification).*", "");
                     byMember.computeIfAbsent(replica, k -> new ArrayList<>())
                             .addAll(member.assignment().topicPartitions().stream().map(tp -> tp.partition()).sorted().toList());
                 }

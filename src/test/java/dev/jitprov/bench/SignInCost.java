@@ -174,6 +174,7 @@ public final class SignInCost {
 
     private static SignInLoad.Result phase(ServiceProcess service, String name, Driver driver) throws Exception {
         Path jfr = service.log.resolveSibling("cost-" + name.split(" ")[0] + ".jfr");
+        java.time.Instant start = java.time.Instant.now();
         Snapshot before = Snapshot.take(service);
         SignInLoad.Result result = driver.run();
         awaitQuiet(service); // the background work the phase caused (relay, consumers, mails) counts too
@@ -200,7 +201,7 @@ public final class SignInCost {
             }
             Stats.print("  %-34s %6.2f".formatted(kind, perSignIn));
         }
-        printSamples(jfr, javaThreads);
+        printSamples(jfr, start, javaThreads);
         Stats.print("rows written per sign-in (inserted / updated / deleted):");
         after.rows.forEach((table, counts) -> {
             long[] was = before.rows.getOrDefault(table, new long[3]);
@@ -234,12 +235,14 @@ public final class SignInCost {
     }
 
     /** The service's CPU by stage and by component, from the recording's execution samples. */
-    private static void printSamples(Path jfr, double serviceCpuPerSignIn) throws Exception {
+    /** The dump holds whole chunks of the recording: samples from before the phase (setup, warm-up) are left out. */
+    private static void printSamples(Path jfr, java.time.Instant start, double serviceCpuPerSignIn) throws Exception {
         Map<String, Integer> byStage = new TreeMap<>();
         Map<String, Integer> byComponent = new TreeMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                    || event.getStartTime().isBefore(start)) {
                 continue;
             }
             samples++;

@@ -61,9 +61,10 @@ class ApiOnlyReplicaTest {
         for (String channel : RoleChannels.CHANNEL_ROLES.keySet()) {
             assertThat(config.getValue("mp.messaging.incoming." + channel + ".enabled", Boolean.class)).as(channel).isFalse();
         }
+        assertThat(config.getValue("mp.messaging.incoming." + RoleChannels.SHARED_CHANNEL + ".enabled", Boolean.class)).isFalse();
         String readiness = io.restassured.RestAssured.get("/q/health/ready").then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(503))).extract().asString();
         assertThat(readiness).contains("checks");
-        assertThat(readiness).doesNotContain("projections", "notification-events", "expiry-events");
+        assertThat(readiness).doesNotContain("projections", "notification-events", "expiry-events", "background-events");
         assertThat(expirerSkip.test(null)).isTrue();
         assertThat(notifierSkip.test(null)).isTrue();
         assertThat(projectorSkip.test(null)).isTrue();

@@ -1,4 +1,7 @@
-package dev.jitprov.projection;
+package dev.jitprov.replica;
+
+import dev.jitprov.background.BackgroundGroupsMerged;
+import dev.jitprov.projection.ProjectionGroupsMerged;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
@@ -27,19 +30,22 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An upgraded deployment: the projections' shared consumer group (ADR 0015) starts each partition where the three
- * groups of the previous releases had all arrived, on the real broker, so no view misses an event and none replays
- * the topic's whole retention.
+ * An upgraded deployment: a consumer group that replaces others (the projections' shared group, ADR 0015; the
+ * co-located consumers' group, ADR 0016) starts each partition where the groups it replaces had all arrived, on the
+ * real broker, so no consumer misses an event and none replays the topic's whole retention.
  */
 @QuarkusTest
-@DisplayName("Projections: the shared consumer group starts where the previous groups were")
-class ProjectionGroupsMergedTest {
+@DisplayName("Consumer groups that replace others start where the previous groups were")
+class PreviousGroupsStartTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @Inject
     @Identifier("projection-groups-merged")
     ProjectionGroupsMerged listener;
+    @Inject
+    @Identifier("background-groups-merged")
+    BackgroundGroupsMerged background;
 
     @Test
     void aPartitionTheSharedGroupNeverCommittedStartsAtTheLowestOffsetOfThePreviousGroups() throws Exception {
@@ -72,7 +78,7 @@ class ProjectionGroupsMergedTest {
         try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             produceTen(topic, 1);
-            for (String previous : ProjectionGroupsMerged.PREVIOUS_GROUPS) {
+            for (String previous : List.of("jit-projection-members", "jit-projection-sessions", "jit-projection-audit")) {
                 commit(admin, previous, Map.of(partition, 2L));
             }
             commit(admin, group, Map.of(partition, 8L));
@@ -83,6 +89,26 @@ class ProjectionGroupsMergedTest {
             listener.onPartitionsAssigned(consumer, List.of(partition));
 
             assertThat(consumer.position(partition)).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void theCoLocatedConsumersGroupStartsWhereTheProjectionsNotifierAndExpirerGroupsAllWere() throws Exception {
+        String topic = "merged-groups-" + UUID.randomUUID();
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            produceTen(topic, 1);
+            commit(admin, "jit-projections", Map.of(partition, 9L));
+            commit(admin, "jit-notification", Map.of(partition, 4L));
+            commit(admin, "jit-expiry", Map.of(partition, 6L));
+        }
+
+        try (KafkaConsumer<String, String> consumer = consumer("jit-background-" + UUID.randomUUID())) {
+            consumer.assign(List.of(partition));
+            background.onPartitionsAssigned(consumer, List.of(partition));
+
+            assertThat(consumer.position(partition)).as("the notifier had arrived at 4: the others skip 4..8 as applied").isEqualTo(4);
         }
     }
 
