@@ -13,12 +13,16 @@ import java.util.logging.LogRecord;
  * re-attempted" and a {@link WakeupException} (seen once in ReplicaRacesIT). Nothing is lost either way: the consumer
  * left its group and its uncommitted records go to the next owner, which skips what was applied (processed_events).
  * Only these two, and only while the replica stops ({@link BackgroundWork}), are dropped; at any other time they show.
+ *
+ * <p>Being the console's one filter, it also lowers SmallRye's start-up warning about consumers of channels the
+ * replica's roles switch off to INFO ({@link ChannelsOffByRole}).
  */
 @LoggingFilter(name = "closed-consumer-poll-at-shutdown")
 public final class ClosedConsumerPollAtShutdown implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
+        ChannelsOffByRole.lowerIfExpected(record);
         return !dropped(record, BackgroundWork.stoppingNow());
     }
 
