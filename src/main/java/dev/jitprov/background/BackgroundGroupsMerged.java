@@ -9,20 +9,13 @@ import java.util.Map;
 
 /**
  * Where the co-located consumers' group ({@code jit-background}, ADR 0016) starts on a partition it never committed:
- * where the groups of the three consumers' own channels ({@link #PREVIOUS_GROUPS}) had all arrived.
+ * where the groups of the three consumers' own channels had all arrived.
  */
 @Singleton // not a client proxy: its base class has no no-args constructor
 @Identifier("background-groups-merged")
 public class BackgroundGroupsMerged extends StartWherePreviousGroupsWere {
 
-    private static final List<String> PREVIOUS_GROUPS = List.of("jit-projections", "jit-notification", "jit-expiry");
-
     public BackgroundGroupsMerged(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        super(kafka, "background consumers");
-    }
-
-    @Override
-    protected List<String> previousGroups() {
-        return PREVIOUS_GROUPS;
+        super(kafka, "background consumers", List.of("jit-projections", "jit-notification", "jit-expiry"));
     }
 }

@@ -9,20 +9,13 @@ import java.util.Map;
 
 /**
  * Where the projections' shared consumer group ({@code jit-projections}, ADR 0015) starts on a partition it never
- * committed: where the three groups of the releases before it ({@link #PREVIOUS_GROUPS}) had all arrived.
+ * committed: where the three groups of the releases before it had all arrived.
  */
 @Singleton // not a client proxy: its base class has no no-args constructor
 @Identifier("projection-groups-merged")
 public class ProjectionGroupsMerged extends StartWherePreviousGroupsWere {
 
-    private static final List<String> PREVIOUS_GROUPS = List.of("jit-projection-members", "jit-projection-sessions", "jit-projection-audit");
-
     public ProjectionGroupsMerged(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        super(kafka, "projections");
-    }
-
-    @Override
-    protected List<String> previousGroups() {
-        return PREVIOUS_GROUPS;
+        super(kafka, "projections", List.of("jit-projection-members", "jit-projection-sessions", "jit-projection-audit"));
     }
 }

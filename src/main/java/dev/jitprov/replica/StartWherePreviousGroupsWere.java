@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where a consumer group that replaces others (ADR 0015, ADR 0016) starts on a partition it never committed: at the
- * lowest offset the groups it replaces ({@link #previousGroups()}) committed there, when all of them did. Everything
+ * lowest offset the groups it replaces committed there, when all of them did. Everything
  * below that offset was applied by every consumer of the new group; from it on, each consumer's
  * {@code processed_events} rows skip what it had applied already. Without this, an upgraded deployment would start the
  * new group at the topic's earliest offset and replay the whole retention (correct, every event deduplicated, but the
@@ -36,10 +36,16 @@ public abstract class StartWherePreviousGroupsWere implements KafkaConsumerRebal
 
     private final Map<String, Object> adminConfig = new HashMap<>();
     private final String who;
+    private final List<String> previousGroups;
 
-    /** @param kafka the connector's broker settings ({@code default-kafka-broker}); @param who names the group in logs */
-    protected StartWherePreviousGroupsWere(Map<String, Object> kafka, String who) {
+    /**
+     * @param kafka          the connector's broker settings ({@code default-kafka-broker})
+     * @param who            names the new group's consumers in logs
+     * @param previousGroups the groups the new one replaces: it starts where all of them had arrived
+     */
+    protected StartWherePreviousGroupsWere(Map<String, Object> kafka, String who, List<String> previousGroups) {
         this.who = who;
+        this.previousGroups = List.copyOf(previousGroups);
         Set<String> known = AdminClientConfig.configNames();
         kafka.forEach((key, value) -> {
             if (known.contains(key)) {
@@ -47,9 +53,6 @@ public abstract class StartWherePreviousGroupsWere implements KafkaConsumerRebal
             }
         });
     }
-
-    /** The groups the new one replaces: it starts where all of them had arrived. */
-    protected abstract List<String> previousGroups();
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
@@ -76,7 +79,7 @@ public abstract class StartWherePreviousGroupsWere implements KafkaConsumerRebal
         starts.forEach(consumer::seek);
         if (!starts.isEmpty()) {
             LOG.infof("%s: %d partitions start where the previous consumer groups %s had all arrived: %s", who, starts.size(),
-                    previousGroups(), starts);
+                    previousGroups, starts);
         }
     }
 
@@ -84,8 +87,7 @@ public abstract class StartWherePreviousGroupsWere implements KafkaConsumerRebal
     private Map<TopicPartition, Long> startsFromPreviousGroups(Admin admin, Set<TopicPartition> partitions) throws Exception {
         Map<TopicPartition, Long> lowest = new HashMap<>();
         Map<TopicPartition, Integer> groupsWithOffset = new HashMap<>();
-        List<String> groups = previousGroups();
-        for (String group : groups) {
+        for (String group : previousGroups) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             for (TopicPartition partition : partitions) {
@@ -96,7 +98,7 @@ public abstract class StartWherePreviousGroupsWere implements KafkaConsumerRebal
                 }
             }
         }
-        lowest.keySet().removeIf(partition -> groupsWithOffset.get(partition) < groups.size());
+        lowest.keySet().removeIf(partition -> groupsWithOffset.get(partition) < previousGroups.size());
         return lowest;
     }
 }

@@ -234,8 +234,10 @@ public final class SignInCost {
         return result;
     }
 
-    /** The service's CPU by stage and by component, from the recording's execution samples. */
-    /** The dump holds whole chunks of the recording: samples from before the phase (setup, warm-up) are left out. */
+    /**
+     * The service's CPU by stage and by component, from the recording's execution samples. The dump holds whole chunks
+     * of the recording: samples from before the phase (setup, warm-up) are left out.
+     */
     private static void printSamples(Path jfr, java.time.Instant start, double serviceCpuPerSignIn) throws Exception {
         Map<String, Integer> byStage = new TreeMap<>();
         Map<String, Integer> byComponent = new TreeMap<>();
