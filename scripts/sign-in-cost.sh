@@ -15,10 +15,13 @@
 #          options (the container image's, dev.jitprov.stack.LocalStack.SERVICE_JVM_OPTIONS).
 #        COST_SPLIT=true: the measured service runs jit.roles=api, a second process the background roles (both reported).
 #        COST_OPEN_RATE=300: a third phase, COST_USERS new members at that rate (open loop), with the members view's lag.
+#        COST_HISTORY=400: a last phase, a sign-in of each of COST_HISTORY_MEMBERS (300) members after that many events
+#          of earlier sessions were added to their streams (and one sign-in each to catch up, not measured).
 # Needs: JDK 17; about 5 minutes on 2 cores (signing the responses takes a third of it). Nothing else with Maven meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -Plocal -Dlocal.main=dev.jitprov.bench.SignInCost \
   -Dcost.warmup="${COST_WARMUP:-3000}" -Dcost.users="${COST_USERS:-3000}" -Dcost.concurrency="${COST_CONCURRENCY:-16}" \
   -Dcost.serviceArgs="${COST_SERVICE_ARGS:-}" -Dcost.split="${COST_SPLIT:-false}" -Dcost.openRate="${COST_OPEN_RATE:-0}" \
+  -Dcost.history="${COST_HISTORY:-0}" -Dcost.historyMembers="${COST_HISTORY_MEMBERS:-300}" \
   -Dcost.jvmDefaults="${COST_JVM_DEFAULTS:-false}" ${COST_APP:+-Dservice.app="$COST_APP"}

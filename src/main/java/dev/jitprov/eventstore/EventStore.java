@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -67,11 +68,50 @@ public class EventStore {
     public Uni<List<StoredEvent>> readStream(SqlClient client, String streamId, int afterVersion) {
         return client.preparedQuery(SELECT_COLUMNS + " WHERE stream_id = $1 AND version > $2 ORDER BY version")
                 .execute(Tuple.of(streamId, afterVersion))
-                .map(rows -> {
-                    List<StoredEvent> result = new ArrayList<>(rows.size());
-                    rows.forEach(row -> result.add(fromRow(row)));
-                    return result;
-                });
+                .map(EventStore::storedEvents);
+    }
+
+    /** A stream's snapshot (its folded state as JSON, {@code null} when there is none) and the events after it. */
+    public record FromSnapshot(int snapshotVersion, String snapshotState, List<StoredEvent> events) {
+    }
+
+    /**
+     * The stream's snapshot of {@code fold} and the events after it, in one statement (so one view of the stream,
+     * with or without a lock, and no statement more than reading the stream): the snapshot comes as a first row
+     * without an event id, its state in the payload column.
+     */
+    public Uni<FromSnapshot> readFromSnapshot(SqlClient client, String streamId, String fold) {
+        return client.preparedQuery(FROM_SNAPSHOT).execute(Tuple.of(streamId, fold)).map(rows -> {
+            int snapshotVersion = 0;
+            String state = null;
+            List<StoredEvent> events = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                if (row.getUUID("event_id") == null) {
+                    snapshotVersion = row.getInteger("version");
+                    state = row.getString("payload");
+                } else {
+                    events.add(fromRow(row));
+                }
+            }
+            return new FromSnapshot(snapshotVersion, state, events);
+        });
+    }
+
+    /**
+     * Writes the stream's snapshot (replacing any), in the caller's transaction, which holds the stream's lock and
+     * appends the events up to {@code version}: queued behind the append, it commits only with it.
+     */
+    public Uni<Void> saveSnapshot(SqlClient client, String streamId, long version, String fold, String state) {
+        return client.preparedQuery("INSERT INTO stream_snapshots (stream_id, version, fold, state) VALUES ($1, $2, $3, $4) "
+                        + "ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, fold = excluded.fold, "
+                        + "state = excluded.state, taken_at = now()")
+                .execute(Tuple.of(streamId, (int) version, fold, state)).replaceWithVoid();
+    }
+
+    private static List<StoredEvent> storedEvents(RowSet<Row> rows) {
+        List<StoredEvent> result = new ArrayList<>(rows.size());
+        rows.forEach(row -> result.add(fromRow(row)));
+        return result;
     }
 
     /**
@@ -244,6 +284,16 @@ public class EventStore {
             + "metadata->>'causationId' AS causation_id, occurred_at, position, transaction_id::text AS transaction_id";
 
     static final String SELECT_COLUMNS = "SELECT " + RETURNED_COLUMNS + " FROM events";
+
+    /** The snapshot's row (version, state as payload), then the stream's events after it, in version order. */
+    static final String FROM_SNAPSHOT = "SELECT * FROM ("
+            + "SELECT NULL::uuid AS event_id, stream_id, version, NULL::text AS type, NULL::text AS workspace_id, "
+            + "state AS payload, NULL::text AS actor, NULL::text AS correlation_id, NULL::text AS causation_id, "
+            + "NULL::timestamptz AS occurred_at, NULL::bigint AS position, NULL::text AS transaction_id "
+            + "FROM stream_snapshots WHERE stream_id = $1 AND fold = $2 "
+            + "UNION ALL SELECT " + RETURNED_COLUMNS + " FROM events WHERE stream_id = $1 AND version > "
+            + "coalesce((SELECT version FROM stream_snapshots WHERE stream_id = $1 AND fold = $2), 0)"
+            + ") stream ORDER BY version";
     /**
      * The columns are qualified in ORDER BY on purpose: the select list names {@code transaction_id::text} as
      * {@code transaction_id}, and an unqualified ORDER BY would sort by that text ('1000' before '999'), sorting the

@@ -5,7 +5,6 @@ import dev.jitprov.eventstore.EventMetadata;
 import dev.jitprov.eventstore.EventStore;
 import dev.jitprov.eventstore.Locks;
 import dev.jitprov.eventstore.NewEvent;
-import dev.jitprov.eventstore.StoredEvent;
 import dev.jitprov.provisioning.MemberDecider;
 import dev.jitprov.provisioning.MemberEvent;
 import dev.jitprov.provisioning.MemberKeys;
@@ -27,8 +26,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The runner of member decisions: reads the workspace and the member's own events (never a lagging view) under the
- * member's lock, decides, appends with the expected version and, in the same transaction, keeps the state beside
+ * The runner of member decisions: reads the workspace and the member's own events (never a lagging view; from the
+ * stream's snapshot on, {@link MemberSnapshots}) under the member's lock, decides, appends with the expected version and, in the same transaction, keeps the state beside
  * the log in step ({@link MemberStateBesideTheLog}). A concurrent writer (two first sign-ins of one user) makes the
  * append conflict; the whole decision is then retried on fresh state, a bounded number of times
  * ({@link MembersConfig#maxAttempts()}). R10's count of other admins comes from {@link AdminGuard}.
@@ -60,11 +59,13 @@ public class MemberStreams {
     private final Workspaces workspaces;
     private final MemberStateBesideTheLog beside;
     private final MembersConfig config;
+    private final MemberSnapshots snapshots;
     private final java.time.Clock clock;
 
     public MemberStreams(EventStore store, Pool pool, Workspaces workspaces, MemberStateBesideTheLog beside, MembersConfig config,
-                         java.time.Clock clock) {
+                         MemberSnapshots snapshots, java.time.Clock clock) {
         this.clock = clock;
+        this.snapshots = snapshots;
         this.store = store;
         this.pool = pool;
         this.workspaces = workspaces;
@@ -110,7 +111,10 @@ public class MemberStreams {
     }
 
     /** The workspace and the member as of holding the member's lock. */
-    private record Inputs(WorkspaceState workspace, MemberState member) {
+    private record Inputs(WorkspaceState workspace, MemberSnapshots.Loaded loaded) {
+        MemberState member() {
+            return loaded.member();
+        }
     }
 
     /**
@@ -126,9 +130,8 @@ public class MemberStreams {
     private Uni<Inputs> inputs(SqlConnection conn, String workspaceId, String memberKey) {
         Uni<?> locked = Locks.exclusiveAndShared(conn, Locks.memberStream(workspaceId, memberKey), Locks.roles(workspaceId));
         Uni<WorkspaceState> loaded = workspaces.load(conn, workspaceId);
-        Uni<List<StoredEvent>> read = store.readStream(conn, MemberKeys.streamId(workspaceId, memberKey), 0);
-        return Uni.combine().all().unis(locked, loaded, read).asTuple().map(inputs -> new Inputs(inputs.getItem2(),
-                MemberDecider.DECIDER.fold(store.decodeAll(inputs.getItem3(), MemberEvent.class))));
+        Uni<MemberSnapshots.Loaded> read = snapshots.load(conn, MemberKeys.streamId(workspaceId, memberKey));
+        return Uni.combine().all().unis(locked, loaded, read).asTuple().map(inputs -> new Inputs(inputs.getItem2(), inputs.getItem3()));
     }
 
     /**
@@ -157,9 +160,11 @@ public class MemberStreams {
             Map<String, String> secrets = new HashMap<>();
             // The append and the writes beside the log are sent at once (one round trip). If the append conflicts,
             // PostgreSQL refuses the writes queued after it and its failure is the first to arrive.
-            Uni<Void> appended = store.append(conn, MemberKeys.streamId(workspaceId, memberKey), (int) member.version(), toAppend).replaceWithVoid();
+            String streamId = MemberKeys.streamId(workspaceId, memberKey);
+            Uni<Void> appended = store.append(conn, streamId, (int) member.version(), toAppend).replaceWithVoid();
             Uni<Void> besideWritten = beside.apply(conn, workspace, workspaceId, memberKey, decision.events(), secrets);
-            return Uni.join().all(appended, besideWritten).andFailFast()
+            Uni<Void> snapshot = snapshots.saveIfDue(conn, streamId, inputs.loaded(), after, toAppend.size());
+            return Uni.join().all(appended, besideWritten, snapshot).andFailFast()
                     .map(ignored -> new Outcome<>(decision.result(), decision.events(), member, after, Map.copyOf(secrets),
                             workspace.security().twoFactorRequired()));
         });
@@ -167,9 +172,9 @@ public class MemberStreams {
 
     /** The inputs a decision would see now, read without locking or writing (previews such as the R20 inspector). */
     public Uni<Context> peek(String workspaceId, String memberKey) {
-        return workspaces.load(pool, workspaceId).flatMap(workspace -> store.readStream(pool, MemberKeys.streamId(workspaceId, memberKey), 0)
-                .flatMap(stored -> {
-                    MemberState member = MemberDecider.DECIDER.fold(store.decodeAll(stored, MemberEvent.class));
+        return workspaces.load(pool, workspaceId).flatMap(workspace -> snapshots.load(pool, MemberKeys.streamId(workspaceId, memberKey))
+                .flatMap(loaded -> {
+                    MemberState member = loaded.member();
                     return AdminGuard.countOtherAdmins(pool, workspace, workspaceId, memberKey)
                             .map(admins -> new Context(workspace, member, admins));
                 }));

@@ -1,5 +1,6 @@
 package dev.jitprov.bench;
 
+import dev.jitprov.provisioning.MemberKeys;
 import dev.jitprov.stack.LocalStack;
 import dev.jitprov.support.Scenario;
 import io.restassured.RestAssured;
@@ -104,6 +105,9 @@ public final class SignInCost {
         int users = Integer.getInteger("cost.users", 3000);
         int concurrency = Integer.getInteger("cost.concurrency", 16);
         int openRate = Integer.getInteger("cost.openRate", 0);
+        // -Dcost.history=400: a last phase, sign-ins of members with that many events of earlier sessions in their streams
+        int history = Integer.getInteger("cost.history", 0);
+        int historyMembers = Math.min(users, Integer.getInteger("cost.historyMembers", 300));
         System.setProperty("pg.statements", "true");
         // the JVM as ./mvnw -Plocal starts it (the container image's options; -Dcost.jvmDefaults=true: the JVM's own
         // defaults, G1 and a quarter of the RAM, as the local run had them before), pre-signed responses may wait an hour.
@@ -133,12 +137,15 @@ public final class SignInCost {
             String run = UUID.randomUUID().toString().substring(0, 6);
             List<String> warmEmails = Responses.emails("warm-" + run, warmup);
             List<String> emails = Responses.emails("cost-" + run, users);
-            Stats.print("signing %d responses".formatted(warmup + (openRate > 0 ? 3 : 2) * users));
+            Stats.print("signing %d responses".formatted(warmup + (openRate > 0 ? 3 : 2) * users + (history > 0 ? 2 * historyMembers : 0)));
             List<String> warm = Responses.sign(scenario.idp, scenario.sp(), warmEmails, Duration.ofMinutes(60));
             List<String> first = Responses.sign(scenario.idp, scenario.sp(), emails, Duration.ofMinutes(60));
             List<String> repeat = Responses.sign(scenario.idp, scenario.sp(), emails, Duration.ofMinutes(60));
             List<String> openEmails = Responses.emails("open-" + run, openRate > 0 ? users : 0);
             List<String> open = Responses.sign(scenario.idp, scenario.sp(), openEmails, Duration.ofMinutes(60));
+            List<String> historyEmails = emails.subList(0, history > 0 ? historyMembers : 0);
+            List<String> catchUp = Responses.sign(scenario.idp, scenario.sp(), historyEmails, Duration.ofMinutes(60));
+            List<String> withHistory = Responses.sign(scenario.idp, scenario.sp(), historyEmails, Duration.ofMinutes(60));
             try (Connection db = service.database(); Statement sql = db.createStatement()) {
                 sql.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             }
@@ -156,6 +163,15 @@ public final class SignInCost {
                 SignInLoad.Result result = phase(service, "open loop at %d/s, first sign-ins".formatted(openRate),
                         () -> load.openLoop(open, openRate, 512));
                 Stats.print(viewLag.summary(result, openEmails));
+            }
+            if (history > 0) {
+                addHistory(service, scenario.workspaceId, historyEmails, history);
+                awaitQuiet(service);
+                // each member's first decision after its history appeared: with snapshots on, it writes the first one
+                Stats.print("catch-up sign-in of the %d members with history: %s".formatted(historyEmails.size(),
+                        load.closedLoop(catchUp, concurrency).summary()));
+                awaitQuiet(service);
+                phase(service, "sign-in with %d events of history".formatted(history), () -> load.closedLoop(withHistory, concurrency));
             }
             Stats.print("service RSS: " + service.rss() + (background == null ? "" : "; background replica RSS: " + background.rss()));
             passed = true;
@@ -317,6 +333,36 @@ public final class SignInCost {
             return "(thread) event loop, no project frame";
         }
         return "(thread) " + thread.replaceAll("[-\\d]+$", "");
+    }
+
+    /**
+     * Gives each member {@code events} more events of earlier sign-ins: pairs of a session started (a copy of the member's
+     * first one, with a session id of its own) and ended (logout), appended after the member's last version in one
+     * transaction. They are ordinary events: the relay publishes them and every consumer applies them.
+     */
+    private static void addHistory(ServiceProcess service, String workspaceId, List<String> emails, int events) throws Exception {
+        String[] streams = emails.stream().map(e -> MemberKeys.streamId(workspaceId, MemberKeys.normalize(e))).toArray(String[]::new);
+        long start = System.nanoTime();
+        try (Connection db = service.database(); java.sql.PreparedStatement insert = db.prepareStatement(
+                "INSERT INTO events (event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
+                        + "SELECT gen_random_uuid(), t.stream_id, m.top + 2 * g + k, "
+                        + "CASE k WHEN 1 THEN 'session.started.v1' ELSE 'session.ended.v1' END, t.workspace_id, "
+                        + "CASE k WHEN 1 THEN jsonb_set(t.payload, '{sessionId}', to_jsonb('history-' || g || '-' || t.version)) "
+                        + "ELSE jsonb_build_object('sessionId', 'history-' || g || '-' || t.version, 'reason', 'LOGOUT', "
+                        + "'actor', t.payload -> 'actor', 'at', t.payload -> 'at') END, t.metadata, t.occurred_at "
+                        + "FROM (SELECT DISTINCT ON (stream_id) * FROM events WHERE stream_id = ANY (?) AND type = 'session.started.v1' "
+                        + "ORDER BY stream_id, version) t "
+                        + "JOIN (SELECT stream_id, max(version) AS top FROM events WHERE stream_id = ANY (?) GROUP BY stream_id) m "
+                        + "USING (stream_id) CROSS JOIN generate_series(0, ? - 1) AS g CROSS JOIN (VALUES (1), (2)) AS kind(k) "
+                        + "ORDER BY t.stream_id, g, k")) {
+            java.sql.Array array = db.createArrayOf("text", streams);
+            insert.setArray(1, array);
+            insert.setArray(2, array);
+            insert.setInt(3, events / 2);
+            int added = insert.executeUpdate();
+            Stats.print("history: %d events added to %d members' streams in %.1f s".formatted(added, streams.length,
+                    (System.nanoTime() - start) / 1e9));
+        }
     }
 
     /** Until the relay and the audit projection (every event type) have caught up and no mail is due. */
