@@ -337,7 +337,7 @@ public final class SignInCost {
 
     /**
      * Gives each member {@code events} more events of earlier sign-ins: pairs of a session started (a copy of the member's
-     * first one, with a session id of its own) and ended (logout), appended after the member's last version in one
+     * first one, with a session id of its own, a UUID as the service makes them) and ended (logout), appended after the member's last version in one
      * transaction. They are ordinary events: the relay publishes them and every consumer applies them.
      */
     private static void addHistory(ServiceProcess service, String workspaceId, List<String> emails, int events) throws Exception {
@@ -347,8 +347,8 @@ public final class SignInCost {
                 "INSERT INTO events (event_id, stream_id, version, type, workspace_id, payload, metadata, occurred_at) "
                         + "SELECT gen_random_uuid(), t.stream_id, m.top + 2 * g + k, "
                         + "CASE k WHEN 1 THEN 'session.started.v1' ELSE 'session.ended.v1' END, t.workspace_id, "
-                        + "CASE k WHEN 1 THEN jsonb_set(t.payload, '{sessionId}', to_jsonb('history-' || g || '-' || t.version)) "
-                        + "ELSE jsonb_build_object('sessionId', 'history-' || g || '-' || t.version, 'reason', 'LOGOUT', "
+                        + "CASE k WHEN 1 THEN jsonb_set(t.payload, '{sessionId}', to_jsonb(md5(t.stream_id || '/' || g)::uuid::text)) "
+                        + "ELSE jsonb_build_object('sessionId', md5(t.stream_id || '/' || g)::uuid::text, 'reason', 'LOGOUT', "
                         + "'actor', t.payload -> 'actor', 'at', t.payload -> 'at') END, t.metadata, t.occurred_at "
                         + "FROM (SELECT DISTINCT ON (stream_id) * FROM events WHERE stream_id = ANY (?) AND type = 'session.started.v1' "
                         + "ORDER BY stream_id, version) t "
