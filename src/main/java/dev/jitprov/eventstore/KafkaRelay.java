@@ -27,7 +27,9 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -170,17 +172,37 @@ public class KafkaRelay {
         return store.readAfter(conn, lastTransaction, lastPosition, config.batchSize());
     }
 
-    /** Sends the batch in order (the producer is idempotent, so per-key order holds) and waits for every ack. */
+    /**
+     * Sends the batch and waits until every send settled. Per stream, an event is sent only once Kafka acknowledged the
+     * one before it, so a later event of a stream can never reach the topic ahead of an earlier one: the idempotent
+     * producer keeps order only while no batch fails, and a record that expires during a broker outage (delivery
+     * timeout) would otherwise let the records queued behind it through first, the expired one following on the
+     * relay's retry (KafkaOutageTest saw versions 2..30, then 1). Streams go out in parallel, so a poll's many members
+     * still share produce requests. A failed batch is retried only after all of its sends settled, so no send of a
+     * failed attempt is still queued when the retry starts.
+     */
     private Uni<Void> publish(List<StoredEvent> batch) {
-        List<Uni<Void>> sends = new ArrayList<>(batch.size());
+        Map<String, List<StoredEvent>> byStream = new LinkedHashMap<>();
         for (StoredEvent event : batch) {
-            sends.add(emitter.sendMessage(toMessage(event))
-                    .invoke(() -> {
-                        published.increment();
-                        lag.record(Duration.between(event.occurredAt(), Instant.now()));
-                    }));
+            byStream.computeIfAbsent(event.streamId(), k -> new ArrayList<>(2)).add(event);
         }
-        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+        List<Uni<Void>> streams = new ArrayList<>(byStream.size());
+        for (List<StoredEvent> stream : byStream.values()) {
+            Uni<Void> inOrder = send(stream.get(0));
+            for (int i = 1; i < stream.size(); i++) {
+                StoredEvent next = stream.get(i);
+                inOrder = inOrder.chain(() -> send(next));
+            }
+            streams.add(inOrder);
+        }
+        return Uni.join().all(streams).andCollectFailures().replaceWithVoid();
+    }
+
+    private Uni<Void> send(StoredEvent event) {
+        return emitter.sendMessage(toMessage(event)).invoke(() -> {
+            published.increment();
+            lag.record(Duration.between(event.occurredAt(), Instant.now()));
+        });
     }
 
     private Message<String> toMessage(StoredEvent event) {

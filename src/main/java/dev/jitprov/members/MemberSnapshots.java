@@ -85,7 +85,7 @@ public class MemberSnapshots {
         if (read.snapshotState() != null) {
             MemberState snapshot = read(streamId, read.snapshotState());
             if (snapshot == null || snapshot.version() != read.snapshotVersion()) {
-                // not usable: fold the whole stream (one more read), and the next decision writes a good snapshot
+                // not usable: fold the whole stream (one more read); counted as due, so a decision writes a good one
                 return store.readStream(client, streamId, 0).map(events -> {
                     List<MemberEvent> all = store.decodeAll(events, MemberEvent.class);
                     return new Loaded(MemberDecider.DECIDER.fold(all), Math.max(all.size(), config.snapshotAfter()));
