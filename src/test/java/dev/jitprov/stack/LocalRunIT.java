@@ -97,6 +97,26 @@ class LocalRunIT {
                 .as("processes of the stopped local run").isEmpty();
     }
 
+    @Test
+    void aPortInUseIsNamedAndTheLocalRunEndsInsteadOfHanging() throws Exception {
+        Path log = Path.of("target", "local-run-it-port-in-use.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        try (ServerSocket taken = new ServerSocket(Ports.free())) {
+            Process stack = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    "-Ddata.dir=" + data, "-Dhttp.port=" + Ports.free(), "-Dpg.port=" + Ports.free(),
+                    "-Dsmtp.port=" + taken.getLocalPort(), LocalStack.class.getName())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = stack.waitFor(60, TimeUnit.SECONDS);
+            if (!ended) {
+                stack.destroyForcibly();
+            }
+            assertThat(ended).as("the local run ended (output in %s)", log).isTrue();
+            assertThat(stack.exitValue()).isNotZero();
+            assertThat(Files.readString(log)).contains("port " + taken.getLocalPort() + " is in use")
+                    .contains("-Dsmtp.port").doesNotContain("starting PostgreSQL");
+        }
+    }
+
     private static String lineMatching(Path log, Pattern pattern) throws IOException {
         if (!Files.exists(log)) {
             return null;

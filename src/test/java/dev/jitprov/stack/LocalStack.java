@@ -79,6 +79,46 @@ public final class LocalStack {
         // any other way out (an exception in main, System.exit elsewhere): the same stop, from a shutdown hook
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service[0], started), "local-stack-stop"));
 
+        // a port in use is the likeliest reason the local run cannot start: say which, before starting anything
+        for (Map.Entry<String, Integer> port : Map.of("http.port (the service)", httpPort, "pg.port (PostgreSQL)", pgPort,
+                "smtp.port (SMTP)", smtpPort).entrySet()) {
+            if (!free(port.getValue())) {
+                say("port " + port.getValue() + " is in use: stop what uses it, or choose another with -D" + port.getKey());
+                System.exit(2);
+            }
+        }
+        try {
+            start(data, app, httpPort, pgPort, smtpPort, started, service);
+        } catch (Throwable failure) {
+            // the broker's and PostgreSQL's threads would keep this JVM up after main's exception: stop (the hook) and end
+            say("could not start: " + failure);
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        DemoWorkspace demo = new DemoWorkspace("http://localhost:" + httpPort, data);
+        try {
+            demo.awaitReady(service[0], Duration.ofMinutes(3));
+            demo.prepare().forEach(LocalStack::say);
+        } catch (Exception e) {
+            say("demo workspace not prepared: " + e.getMessage());
+        }
+        int exit = service[0].waitFor();
+        say("service exited with status " + exit);
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(port));
+            return true;
+        } catch (java.io.IOException inUse) {
+            return false;
+        }
+    }
+
+    /** PostgreSQL, Kafka, SMTP and the service, each added to {@code started} (the stop's list) as it runs. */
+    private static void start(Path data, Path app, int httpPort, int pgPort, int smtpPort, List<AutoCloseable> started,
+                              Process[] service) throws Exception {
         say("starting PostgreSQL on port " + pgPort + " (data in " + data.resolve("postgres") + ")");
         EmbeddedPostgres postgres = Infrastructure.postgres(data.resolve("postgres"), pgPort, true); // stopped by stop()
         started.add(postgres);
@@ -105,15 +145,6 @@ public final class LocalStack {
                   Kafka        %s  topic %s
                   SMTP         localhost:%d  (GreenMail: every mail is printed here and saved in .local-data/mail/)
                 Ctrl-C stops everything.""".formatted(httpPort, pgPort, kafka.bootstrapServers(), EVENTS_TOPIC, smtpPort));
-        DemoWorkspace demo = new DemoWorkspace("http://localhost:" + httpPort, data);
-        try {
-            demo.awaitReady(service[0], Duration.ofMinutes(3));
-            demo.prepare().forEach(LocalStack::say);
-        } catch (Exception e) {
-            say("demo workspace not prepared: " + e.getMessage());
-        }
-        int exit = service[0].waitFor();
-        say("service exited with status " + exit);
     }
 
     /** The command that starts the packaged service against the local stack (LocalRunIT runs the same). */
