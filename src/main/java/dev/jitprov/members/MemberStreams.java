@@ -27,8 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The runner of member decisions: reads the workspace and the member's own events (never a lagging view; from the
- * stream's snapshot on, {@link MemberSnapshots}) under the member's lock, decides, appends with the expected version and, in the same transaction, keeps the state beside
- * the log in step ({@link MemberStateBesideTheLog}). A concurrent writer (two first sign-ins of one user) makes the
+ * stream's snapshot on, {@link MemberSnapshots}) under the member's lock, decides, appends with the expected version
+ * and, in the same transaction, keeps the state beside the log in step ({@link MemberStateBesideTheLog}). A concurrent writer (two first sign-ins of one user) makes the
  * append conflict; the whole decision is then retried on fresh state, a bounded number of times
  * ({@link MembersConfig#maxAttempts()}). R10's count of other admins comes from {@link AdminGuard}.
  */

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -122,8 +121,7 @@ final class SignInClientProcess implements AutoCloseable {
 
     private static SignInLoad.Result read(Path file) throws IOException {
         SignInLoad.Result result = new SignInLoad.Result();
-        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-        for (String line : lines) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
             switch (f[0]) {
                 case "R" -> {
