@@ -11,6 +11,8 @@
 # Usage: scripts/sign-in-cost.sh     (COST_WARMUP=3000 COST_USERS=3000 COST_CONCURRENCY=16)
 #        COST_SERVICE_ARGS="-Djit.roles=api ..." to measure other settings of the service.
 #        COST_APP=/path/to/target/quarkus-app/quarkus-run.jar to measure another build (a baseline: see docs/benchmarks.md).
+#        COST_SERVICE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java: the service on another JVM (COST_STOP_SECONDS=120
+#          gives a training run with -XX:AOTCacheOutput the time to write its cache at exit; see docs/benchmarks.md).
 #        COST_JVM_DEFAULTS=true: the service on the JVM's defaults (G1, a quarter of the RAM) instead of the local run's
 #          options (the container image's, dev.jitprov.stack.LocalStack.SERVICE_JVM_OPTIONS).
 #        COST_SPLIT=true: the measured service runs jit.roles=api, a second process the background roles (both reported).
@@ -24,4 +26,6 @@ cd "$(dirname "$0")/.."
   -Dcost.warmup="${COST_WARMUP:-3000}" -Dcost.users="${COST_USERS:-3000}" -Dcost.concurrency="${COST_CONCURRENCY:-16}" \
   -Dcost.serviceArgs="${COST_SERVICE_ARGS:-}" -Dcost.split="${COST_SPLIT:-false}" -Dcost.openRate="${COST_OPEN_RATE:-0}" \
   -Dcost.history="${COST_HISTORY:-0}" -Dcost.historyMembers="${COST_HISTORY_MEMBERS:-300}" \
-  -Dcost.jvmDefaults="${COST_JVM_DEFAULTS:-false}" ${COST_APP:+-Dservice.app="$COST_APP"}
+  -Dcost.jvmDefaults="${COST_JVM_DEFAULTS:-false}" ${COST_APP:+-Dservice.app="$COST_APP"} \
+  ${COST_SERVICE_JAVA:+-Dservice.java="$COST_SERVICE_JAVA"} -Dservice.stopSeconds="${COST_STOP_SECONDS:-20}" \
+  -Dcost.jfr="${COST_JFR:-true}"

@@ -37,6 +37,15 @@ final class ServiceProcess implements AutoCloseable {
     /** The packaged service; {@code -Dservice.app=…/quarkus-run.jar} runs another build (a baseline, for before/after runs). */
     private static final Path APP = Path.of(System.getProperty("service.app", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
 
+    /** The service's java: this JVM's unless {@code -Dservice.java} names another (a newer JDK, measured against it). */
+    private static final String JAVA = System.getProperty("service.java", ProcessHandle.current().info().command().orElse("java"));
+
+    /**
+     * How long a stopped service may take to exit before it is killed: a JVM that writes an AOT cache at exit
+     * ({@code -XX:AOTCacheOutput}, a training run) needs longer than the default 20 s.
+     */
+    private static final long STOP_SECONDS = Long.getLong("service.stopSeconds", 20);
+
     private final List<String> command;
     private final boolean ownsInfrastructure;
     private Process process;
@@ -89,7 +98,7 @@ final class ServiceProcess implements AutoCloseable {
 
     private static List<String> command(int port, String name, EmbeddedPostgres postgres, KafkaClusterTestKit kafka, GreenMail smtp,
                                         List<String> serviceArgs) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command = new ArrayList<>(List.of(JAVA));
         command.addAll(serviceArgs);
         command.addAll(List.of(
                 "-Dquarkus.http.port=" + port,
@@ -189,7 +198,7 @@ final class ServiceProcess implements AutoCloseable {
     public void close() throws Exception {
         if (process != null) {
             process.destroy();
-            process.waitFor(20, TimeUnit.SECONDS);
+            process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
             process.destroyForcibly();
         }
         if (ownsInfrastructure) {

@@ -114,8 +114,10 @@ public final class SignInCost {
         // JFR runs from the start: starting a recording later instruments JDK classes (socket and file events), which
         // throws away compiled code; the JIT then recompiled for the whole phase (7 ms of CPU per sign-in measured)
         List<String> serviceArgs = new ArrayList<>(Boolean.getBoolean("cost.jvmDefaults") ? List.of() : LocalStack.SERVICE_JVM_OPTIONS);
-        serviceArgs.addAll(List.of("-Djit.saml.max-issue-instant-age=PT60M",
-                "-XX:StartFlightRecording=name=cost,settings=default,maxage=30m"));
+        serviceArgs.add("-Djit.saml.max-issue-instant-age=PT60M");
+        if (JFR) { // -Dcost.jfr=false: no recording (a training run for an AOT cache: JDK 25 records no JFR meanwhile)
+            serviceArgs.add("-XX:StartFlightRecording=name=cost,settings=default,maxage=30m");
+        }
         String extra = System.getProperty("cost.serviceArgs", "");
         if (!extra.isBlank()) {
             serviceArgs.addAll(List.of(extra.trim().split("\\s+")));
@@ -211,7 +213,9 @@ public final class SignInCost {
         awaitQuiet(service); // the background work the phase caused (relay, consumers, mails) counts too
         Snapshot after = Snapshot.take(service);
         long seconds = (after.wallNanos - before.wallNanos) / 1_000_000_000 + 1;
-        jcmd(service, "JFR.dump", "name=cost", "begin=-" + seconds + "s", "filename=" + jfr);
+        if (JFR) {
+            jcmd(service, "JFR.dump", "name=cost", "begin=-" + seconds + "s", "filename=" + jfr);
+        }
         long n = result.acknowledged();
         Stats.print("");
         Stats.print("== %s: %s".formatted(name, result.summary()));
@@ -235,7 +239,9 @@ public final class SignInCost {
             }
             Stats.print("  %-34s %6.2f".formatted(kind, perSignIn));
         }
-        printSamples(jfr, start, javaThreads);
+        if (JFR) {
+            printSamples(jfr, start, javaThreads);
+        }
         Stats.print("rows written per sign-in (inserted / updated / deleted):");
         after.rows.forEach((table, counts) -> {
             long[] was = before.rows.getOrDefault(table, new long[3]);
@@ -386,7 +392,9 @@ public final class SignInCost {
     }
 
     private static void jcmd(ServiceProcess service, String... command) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        // the service's own JDK's jcmd (-Dservice.java may name another JDK than this harness's)
+        Path jcmd = Path.of(System.getProperty("service.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()))
+                .resolveSibling("jcmd");
         List<String> line = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(service.process().pid())));
         line.addAll(List.of(command));
         Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
@@ -395,6 +403,9 @@ public final class SignInCost {
             throw new IllegalStateException(String.join(" ", line) + " failed: " + output);
         }
     }
+
+    /** Whether the service records JFR execution samples (the stage and component tables); {@code -Dcost.jfr=false}: not. */
+    private static final boolean JFR = !"false".equals(System.getProperty("cost.jfr"));
 
     static final String JAVA_THREADS = "Java threads (JFR samples these)";
     static final String LOAD_CLIENT = "load client (own process, apart)";
