@@ -11,7 +11,7 @@
 # Usage: scripts/sign-in-cost.sh     (COST_WARMUP=3000 COST_USERS=3000 COST_CONCURRENCY=16)
 #        COST_SERVICE_ARGS="-Djit.roles=api ..." to measure other settings of the service.
 #        COST_APP=/path/to/target/quarkus-app/quarkus-run.jar to measure another build (a baseline: see docs/benchmarks.md).
-#        COST_SERVICE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java: the service on another JVM (COST_STOP_SECONDS=120
+#        COST_SERVICE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java: the service on another JVM (COST_STOP_SECONDS=300
 #          gives a training run with -XX:AOTCacheOutput the time to write its cache at exit; see docs/benchmarks.md).
 #        COST_JVM_DEFAULTS=true: the service on the JVM's defaults (G1, a quarter of the RAM) instead of the local run's
 #          options (the container image's, dev.jitprov.stack.LocalStack.SERVICE_JVM_OPTIONS).

@@ -115,7 +115,7 @@ public final class SignInCost {
         // throws away compiled code; the JIT then recompiled for the whole phase (7 ms of CPU per sign-in measured)
         List<String> serviceArgs = new ArrayList<>(Boolean.getBoolean("cost.jvmDefaults") ? List.of() : LocalStack.SERVICE_JVM_OPTIONS);
         serviceArgs.add("-Djit.saml.max-issue-instant-age=PT60M");
-        if (JFR) { // -Dcost.jfr=false: no recording (a training run for an AOT cache: JDK 25 records no JFR meanwhile)
+        if (JFR) { // -Dcost.jfr=false: no recording (an AOT cache training run: JDK 25 answers no JFR command during it)
             serviceArgs.add("-XX:StartFlightRecording=name=cost,settings=default,maxage=30m");
         }
         String extra = System.getProperty("cost.serviceArgs", "");
