@@ -38,7 +38,7 @@ final class ServiceProcess implements AutoCloseable {
     private static final Path APP = Path.of(System.getProperty("service.app", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
 
     /** The service's java: this JVM's unless {@code -Dservice.java} names another (a newer JDK, measured against it). */
-    private static final String JAVA = System.getProperty("service.java", ProcessHandle.current().info().command().orElse("java"));
+    static final String JAVA = System.getProperty("service.java", ProcessHandle.current().info().command().orElse("java"));
 
     /**
      * How long a stopped service may take to exit before it is killed: a JVM that writes an AOT cache at exit

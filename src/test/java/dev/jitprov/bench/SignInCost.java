@@ -213,9 +213,6 @@ public final class SignInCost {
         awaitQuiet(service); // the background work the phase caused (relay, consumers, mails) counts too
         Snapshot after = Snapshot.take(service);
         long seconds = (after.wallNanos - before.wallNanos) / 1_000_000_000 + 1;
-        if (JFR) {
-            jcmd(service, "JFR.dump", "name=cost", "begin=-" + seconds + "s", "filename=" + jfr);
-        }
         long n = result.acknowledged();
         Stats.print("");
         Stats.print("== %s: %s".formatted(name, result.summary()));
@@ -240,6 +237,7 @@ public final class SignInCost {
             Stats.print("  %-34s %6.2f".formatted(kind, perSignIn));
         }
         if (JFR) {
+            jcmd(service, "JFR.dump", "name=cost", "begin=-" + seconds + "s", "filename=" + jfr);
             printSamples(jfr, start, javaThreads);
         }
         Stats.print("rows written per sign-in (inserted / updated / deleted):");
@@ -392,9 +390,7 @@ public final class SignInCost {
     }
 
     private static void jcmd(ServiceProcess service, String... command) throws Exception {
-        // the service's own JDK's jcmd (-Dservice.java may name another JDK than this harness's)
-        Path jcmd = Path.of(System.getProperty("service.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()))
-                .resolveSibling("jcmd");
+        Path jcmd = Path.of(ServiceProcess.JAVA).resolveSibling("jcmd"); // the service's own JDK's (-Dservice.java)
         List<String> line = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(service.process().pid())));
         line.addAll(List.of(command));
         Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
